@@ -1,0 +1,3 @@
+from directory.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The `harbour` command line: thin wrappers over the same functions the web app calls."""

@@ -1,0 +1,64 @@
+"""`harbour` — argument parsing and the one-line error contract.
+
+Every command takes --data-dir, prints --help, and on bad input exits non-zero
+with one line on stderr, leaving the data as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from directory.cli import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="harbour", description="Harbour: an offline-first directory of community services (HSDS 3.0)."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", help="folder holding directory.db, private.db and harbour.toml"
+        " (default: $HARBOUR_DATA_DIR or ./var)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="create the databases and settings")
+    p.add_argument("--demo", action="store_true", help="load the demo city (Kingsmere) from data/")
+    p.add_argument("--name", help="the authority's name, e.g. 'City of Kingsmere'")
+    p.add_argument("--country", help="ISO 3166 country code, the default region for phone numbers")
+    p.add_argument("--timezone", help="IANA time zone, e.g. Europe/London")
+    p.set_defaults(handler=commands.init)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the PWA, Datasette, the HSDS API and more")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-store", action="store_true", help="send Cache-Control: no-store everywhere (for tests)")
+    p.set_defaults(handler=commands.serve)
+
+    p = sub.add_parser("import", parents=[common], help="import HSDS JSON or a CSV datapackage folder")
+    p.add_argument("file", metavar="FILE", help="a JSON file (a service, a list, or a page) or a datapackage folder")
+    p.set_defaults(handler=commands.import_)
+
+    p = sub.add_parser("export", parents=[common], help="export the directory")
+    p.add_argument("format", choices=["hsds", "json"], help="hsds: CSV datapackage folder; json: list of services")
+    p.add_argument("out", metavar="OUT", help="folder (hsds) or file (json) to write")
+    p.set_defaults(handler=commands.export)
+
+    p = sub.add_parser("stats", parents=[common], help="counts of services, categories and translations")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=commands.stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except commands.UserError as error:
+        print(f"harbour {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"harbour {args.command}: interrupted", file=sys.stderr)
+        return 130

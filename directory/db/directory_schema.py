@@ -1,0 +1,106 @@
+"""The public database, `directory.db`: HSDS 3.0 tables plus Harbour's extensions.
+
+Nothing about people lives here: no accounts, no e-mail of staff, no subscriptions.
+Each function is one shipped migration step; see migrations.py.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from directory.hsds.tables import create_table_sql, hsds_tables
+
+TRANSLATION_STATUSES = ("source", "human", "machine", "outdated")
+
+
+def create_hsds_tables(db: sqlite_utils.Database) -> None:
+    """Version 1: every HSDS table, with foreign keys and an index on each of them."""
+    for table in hsds_tables().values():
+        db.execute(create_table_sql(table))
+        for column, _ in table.foreign_keys:
+            db.execute(f"CREATE INDEX [idx_{table.name}_{column}] ON [{table.name}] ([{column}])")
+    # Attributes and metadata link to any record by id rather than by foreign key.
+    db.execute("CREATE INDEX idx_attributes_link_id ON attributes (link_id)")
+    db.execute("CREATE INDEX idx_metadata_resource_id ON metadata (resource_id)")
+
+
+def create_harbour_extensions(db: sqlite_utils.Database) -> None:
+    """Version 2: translations, provenance, change log and the taxonomy's extras."""
+    statuses = ", ".join(f"'{s}'" for s in TRANSLATION_STATUSES)
+    db.execute(
+        f"""CREATE TABLE translations (
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            language TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ({statuses})),
+            updated TEXT NOT NULL,
+            PRIMARY KEY (table_name, record_id, field, language)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_translations_record ON translations (record_id)")
+    db.execute("CREATE INDEX idx_translations_language ON translations (language, table_name)")
+    db.execute(
+        """CREATE TABLE provenance (
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_id TEXT,
+            content_hash TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            deleted_at TEXT,
+            PRIMARY KEY (table_name, record_id, source)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_provenance_record ON provenance (record_id)")
+    db.execute(
+        """CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            operation TEXT NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX idx_changes_record ON changes (table_name, record_id)")
+    db.execute(
+        """CREATE TABLE term_details (
+            term_id TEXT PRIMARY KEY NOT NULL REFERENCES taxonomy_terms (id),
+            kind TEXT NOT NULL CHECK (kind IN ('category', 'attribute')),
+            icon TEXT,
+            sort_order INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE taxonomy_mappings (
+            scheme TEXT NOT NULL,
+            code TEXT NOT NULL,
+            label TEXT,
+            term_id TEXT NOT NULL REFERENCES taxonomy_terms (id),
+            PRIMARY KEY (scheme, code)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_taxonomy_mappings_term_id ON taxonomy_mappings (term_id)")
+
+
+def create_full_text_search(db: sqlite_utils.Database) -> None:
+    """Version 3: FTS5 over service names, descriptions and all their translations.
+
+    One row per service, rowid = services.rowid, so Datasette's `_search` works on
+    the services table; the store keeps it current (see store/search_index.py).
+    """
+    db.execute(
+        """CREATE VIRTUAL TABLE services_fts USING fts5 (
+            name, description, translations,
+            tokenize = 'unicode61 remove_diacritics 2'
+        )"""
+    )
+    db.execute(
+        """INSERT INTO services_fts (rowid, name, description, translations)
+           SELECT s.rowid, s.name, coalesce(s.description, ''),
+                  coalesce((SELECT group_concat(t.text, ' ') FROM translations t
+                            WHERE t.table_name = 'services' AND t.record_id = s.id), '')
+           FROM services s"""
+    )

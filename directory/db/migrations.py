@@ -1,0 +1,43 @@
+"""Schema versions, kept in SQLite's `user_version`.
+
+Each database has an ordered list of migrations; opening a database runs the ones it
+has not had yet, each in its own transaction, so an old database upgrades itself.
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from directory.db import directory_schema, private_schema
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+DIRECTORY_MIGRATIONS: list[Migration] = [
+    directory_schema.create_hsds_tables,
+    directory_schema.create_harbour_extensions,
+    directory_schema.create_full_text_search,
+]
+
+PRIVATE_MIGRATIONS: list[Migration] = [
+    private_schema.create_private_tables,
+]
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, migrations: list[Migration], target: int | None = None) -> int:
+    """Run the migrations after the database's version, up to `target` (default: all)."""
+    target = len(migrations) if target is None else target
+    version = current_version(db)
+    while version < target:
+        migration = migrations[version]
+        with db.atomic():  # one transaction per step; user_version is transactional in SQLite
+            migration(db)
+            version += 1
+            db.execute(f"PRAGMA user_version = {version}")
+    return version

@@ -1,0 +1,88 @@
+"""The private database, `private.db`: everything about people and raw input.
+
+Datasette is never given this file. Tables start empty; the staff, sync and push
+features fill them.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_private_tables(db: sqlite_utils.Database) -> None:
+    """Version 1."""
+    statements = [
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'publisher', 'viewer')),
+            disabled_at TEXT,
+            created TEXT NOT NULL
+        )""",
+        """CREATE TABLE user_organizations (
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            organization_id TEXT NOT NULL,
+            PRIMARY KEY (user_id, organization_id)
+        )""",
+        """CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            csrf_token TEXT NOT NULL,
+            created TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_sessions_user_id ON sessions (user_id)",
+        """CREATE TABLE api_tokens (
+            token_hash TEXT PRIMARY KEY NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created TEXT NOT NULL,
+            revoked_at TEXT
+        )""",
+        "CREATE INDEX idx_api_tokens_user_id ON api_tokens (user_id)",
+        """CREATE TABLE push_subscriptions (
+            endpoint TEXT PRIMARY KEY NOT NULL,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            language TEXT NOT NULL,
+            topics TEXT NOT NULL,
+            created TEXT NOT NULL
+        )""",
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            fields TEXT,
+            before TEXT,
+            after TEXT
+        )""",
+        "CREATE INDEX idx_audit_log_record_id ON audit_log (record_id)",
+        """CREATE TABLE review_queue (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('conflict', 'duplicate')),
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            details TEXT NOT NULL,
+            opened TEXT NOT NULL,
+            closed TEXT,
+            resolution TEXT
+        )""",
+        """CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            source_id TEXT,
+            raw TEXT NOT NULL,
+            reasons TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        """CREATE TABLE feed_secrets (
+            feed_name TEXT PRIMARY KEY NOT NULL,
+            credentials TEXT,
+            etag TEXT,
+            last_modified TEXT
+        )""",
+    ]
+    for sql in statements:
+        db.execute(sql)

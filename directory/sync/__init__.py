@@ -1,0 +1,1 @@
+"""The sync engine: fetch → parse → normalise → merge. Formats live in `formats/`."""

@@ -1,0 +1,1 @@
+"""The Harbour taxonomy: categories and safety/access attributes, with translated names."""

@@ -1,0 +1,77 @@
+"""The Harbour ASGI app: routes by path prefix to Datasette or to the Starlette side.
+
+`/data/…` and `/hsds/…` go to Datasette (the HSDS API is a Datasette plugin, so
+it is published wherever Datasette is); everything else to Starlette.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from directory.instance import Instance
+from directory.web.datasette_app import make_datasette
+from directory.web.errors import HANDLERS
+
+DATASETTE_PREFIXES = ("/data/", "/hsds")
+
+
+def create_app(instance: Instance, *, no_store: bool = False):
+    """The whole site. `no_store` marks every response uncacheable (browser tests use it,
+    so the HTTP cache cannot fake what the service worker should do offline)."""
+    datasette = make_datasette(instance)
+    datasette_asgi = datasette.app()
+
+    async def healthz(request):
+        db = instance.directory()
+        try:
+            services = db.execute("SELECT count(*) FROM services").fetchone()[0]
+        finally:
+            db.close()
+        return JSONResponse({"status": "ok", "services": services})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        # Starlette's Mount does not pass startup on to Datasette; do it here.
+        await datasette.invoke_startup()
+        yield
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/data", lambda request: RedirectResponse("/data/", status_code=301)),
+    ]
+    routes += _pwa_routes(instance)
+    starlette = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)
+    starlette.state.instance = instance
+    starlette.state.datasette = datasette
+
+    async def app(scope, receive, send):
+        if no_store and scope["type"] == "http":
+            send = _no_store(send)
+        if scope["type"] == "http" and scope["path"].startswith(DATASETTE_PREFIXES):
+            await datasette_asgi(scope, receive, send)
+        else:
+            await starlette(scope, receive, send)
+
+    app.state = starlette.state  # type: ignore[attr-defined]
+    return app
+
+
+def _pwa_routes(instance: Instance) -> list:
+    from directory.web import pwa_routes
+
+    return pwa_routes.routes(instance)
+
+
+def _no_store(send):
+    async def wrapped(message):
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+            headers.append((b"cache-control", b"no-store"))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped

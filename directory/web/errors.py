@@ -1,0 +1,47 @@
+"""Errors as JSON on machine paths and as a friendly page elsewhere."""
+
+from __future__ import annotations
+
+import html
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+MACHINE_PREFIXES = ("/api/", "/hsds/", "/bundle/", "/push/", "/healthz")
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Harbour</title>
+<style>body{{font:1.1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d2b36}}
+a{{color:#0b5cad}}</style></head>
+<body><h1>{title}</h1><p>{message}</p><p><a href="/">Back to the directory</a></p></body></html>"""
+
+FRIENDLY = {
+    404: ("Page not found", "We could not find that page. The service may have moved or closed."),
+    405: ("Not allowed", "That action is not possible here."),
+    500: ("Something went wrong", "Sorry, something broke on our side. Please try again in a moment."),
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith(MACHINE_PREFIXES) or request.url.path in ("/api", "/hsds", "/push")
+
+
+def error_response(request: Request, status: int, detail: str | None = None) -> Response:
+    title, message = FRIENDLY.get(status, ("Error", detail or "The request could not be completed."))
+    if wants_json(request):
+        return JSONResponse({"error": detail or title, "status": status}, status_code=status)
+    return HTMLResponse(PAGE.format(title=html.escape(title), message=html.escape(message)), status_code=status)
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(request, exc.status_code, exc.detail if exc.status_code not in FRIENDLY else None)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    return error_response(request, 500)
+
+
+HANDLERS = {HTTPException: http_exception, 500: server_error}

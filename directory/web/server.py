@@ -1,0 +1,25 @@
+"""`harbour serve`: run the app with uvicorn and say where each part is."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from directory.instance import Instance
+from directory.web.app import create_app
+
+PARTS = [
+    ("/", "the offline directory (PWA)"),
+    ("/data/", "Datasette: browse, search and query the open data"),
+    ("/hsds/", "the HSDS 3.0 API"),
+    ("/bundle/manifest.json", "offline data for phones"),
+    ("/healthz", "health check"),
+]
+
+
+def run(instance: Instance, host: str = "127.0.0.1", port: int = 8000, no_store: bool = False) -> None:
+    app = create_app(instance, no_store=no_store)
+    base = f"http://{host}:{port}"
+    print(f"Harbour for {instance.settings.name} — data in {instance.data_dir}/")
+    for path, what in PARTS:
+        print(f"  {base}{path:<24} {what}")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

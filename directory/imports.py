@@ -11,8 +11,7 @@ import sqlite_utils
 
 from directory.hsds.nested import RecordError
 from directory.store import Outcome, Source, save_record, set_translation
-from directory.sync.formats import FormatError
-from directory.sync.formats import hsds_csv, hsds_json
+from directory.sync.formats import FormatError, hsds_csv, hsds_json
 
 
 class ImportFailed(Exception):
@@ -48,6 +47,8 @@ def read_records(path: Path) -> tuple[list[tuple[str, dict]], list[dict]]:
         raise FormatError(f"{path}: not valid JSON ({error})") from None
     if hsds_json.is_translation_list(document):
         return [], document
+    if hsds_csv.is_tabular_json(document):
+        return list(hsds_csv.records(hsds_csv.load_tabular_json(document, str(path)))), []
     return [("services", record) for record in hsds_json.services_in(document, str(path))], []
 
 

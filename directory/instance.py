@@ -58,7 +58,7 @@ def init_instance(data_dir: Path, *, demo: bool = False, settings: Settings | No
         if demo:
             from directory.store import Source
 
-            for name in ("services.json", "translations.json"):
+            for name in ("organizations.json", "services.json", "translations.json"):
                 import_path(db, DEMO_DIR / name, Source("demo"))
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

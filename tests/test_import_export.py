@@ -141,3 +141,11 @@ def test_cli_export_writes_a_datapackage_that_import_reads(tmp_path):
     assert result.returncode == 0, result.stderr
     header = (out / "services.csv").read_text().splitlines()[0].split(",")
     assert header == hsds_tables()["services"].columns
+
+
+def test_the_official_tabular_json_example_imports_like_the_csv(tmp_path, db):
+    import_path(db, EXAMPLES / "tabular.json")
+    from_csv = open_directory(tmp_path / "csv.db")
+    import_path(from_csv, EXAMPLES / "csv")
+    for table in ("services", "organizations", "locations", "phones", "schedules", "addresses"):
+        assert rows(db, table) == rows(from_csv, table), table

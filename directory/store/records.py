@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import sqlite_utils
 
@@ -21,7 +21,7 @@ from directory.store.translations import mark_outdated
 TRANSLATABLE_TYPES = ("string",)
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"

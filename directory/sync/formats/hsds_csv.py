@@ -27,38 +27,69 @@ def is_datapackage(path: Path) -> bool:
     return path.is_dir() and ((path / "datapackage.json").exists() or (path / "services.csv").exists())
 
 
-def load_tables(folder: Path) -> sqlite_utils.Database:
-    """Read every known CSV of the folder into an in-memory database (no foreign keys)."""
+def empty_tables() -> sqlite_utils.Database:
+    """An in-memory database with every HSDS table, without foreign keys."""
     memory = sqlite_utils.Database(sqlite3.connect(":memory:"))
-    tables = hsds_tables()
-    found = False
-    for table in tables.values():
+    for table in hsds_tables().values():
         memory.execute(
             f"CREATE TABLE [{table.name}] ({', '.join(f'[{c}]' for c in table.columns)}, PRIMARY KEY (id))"
         )
-        path = folder / f"{table.name}.csv"
-        if not path.exists():
-            continue
-        found = True
-        for line, row in _read_csv(path):
-            record_id = row.get("id")
-            if not record_id:
-                raise FormatError(f"{path}: line {line}: field 'id' is missing")
-            values = {}
-            for column in table.columns:
-                try:
-                    values[column] = coerce_value(table.field(column), row.get(column))
-                except ValueError:
-                    raise FormatError(
-                        f"{path}: line {line}, record {record_id}: field '{column}' must be a number,"
-                        f" got {row.get(column)!r}"
-                    ) from None
+    return memory
+
+
+def insert_rows(memory: sqlite_utils.Database, table_name: str, rows: Iterator[tuple[str, dict]]) -> None:
+    """Add (where, row) pairs to one table, typed as HSDS says; `where` names the line for errors."""
+    table = hsds_tables()[table_name]
+    for where, row in rows:
+        if not isinstance(row, dict):
+            raise FormatError(f"{where}: a row must be an object, not {type(row).__name__}")
+        record_id = row.get("id")
+        if record_id is None or str(record_id).strip() == "":
+            raise FormatError(f"{where}: field 'id' is missing")
+        values = {}
+        for column in table.columns:
             try:
-                memory[table.name].insert(values)
-            except sqlite3.IntegrityError:
-                raise FormatError(f"{path}: line {line}: id {record_id} appears twice") from None
+                values[column] = coerce_value(table.field(column), row.get(column))
+            except ValueError:
+                raise FormatError(
+                    f"{where}, record {record_id}: field '{column}' must be a number, got {row.get(column)!r}"
+                ) from None
+        try:
+            memory[table.name].insert(values)
+        except sqlite3.IntegrityError:
+            raise FormatError(f"{where}: id {record_id} appears twice") from None
+
+
+def load_tables(folder: Path) -> sqlite_utils.Database:
+    """Read every known CSV of the folder into an in-memory database."""
+    memory = empty_tables()
+    found = False
+    for table in hsds_tables():
+        path = folder / f"{table}.csv"
+        if path.exists():
+            found = True
+            insert_rows(memory, table, ((f"{path}: line {line}", row) for line, row in _read_csv(path)))
     if not found:
         raise FormatError(f"{folder}: no HSDS CSV files (services.csv, organizations.csv…) in this folder")
+    return memory
+
+
+def is_tabular_json(document: object) -> bool:
+    """HSDS tabular JSON: {"organizations.csv": [rows…], …} (the `.csv` is optional)."""
+    tables = hsds_tables()
+    return (
+        isinstance(document, dict)
+        and bool(document)
+        and all(isinstance(k, str) and k.removesuffix(".csv") in tables for k in document)
+        and all(isinstance(v, list) for v in document.values())
+    )
+
+
+def load_tabular_json(document: dict, where: str) -> sqlite_utils.Database:
+    memory = empty_tables()
+    for key, rows in document.items():
+        table = key.removesuffix(".csv")
+        insert_rows(memory, table, ((f"{where}: {key}[{i}]", row) for i, row in enumerate(rows)))
     return memory
 
 

@@ -104,3 +104,30 @@ def create_full_text_search(db: sqlite_utils.Database) -> None:
                             WHERE t.table_name = 'services' AND t.record_id = s.id), '')
            FROM services s"""
     )
+
+
+def create_service_directory_view(db: sqlite_utils.Database) -> None:
+    """Version 4: one row per listed service with its categories and languages as JSON arrays.
+
+    Datasette facets arrays (`_facet_array`), so a reader can narrow services by
+    category, language and status on one page. Withdrawn services are left out.
+    """
+    db.execute(
+        """CREATE VIEW service_directory AS
+        SELECT s.id, s.name, o.name AS organization, s.status,
+          (SELECT json_group_array(DISTINCT coalesce(parent.name, t.name)) FROM attributes a
+             JOIN taxonomy_terms t ON t.id = a.taxonomy_term_id
+             JOIN term_details d ON d.term_id = t.id AND d.kind = 'category'
+             LEFT JOIN taxonomy_terms parent ON parent.id = t.parent_id
+           WHERE a.link_id = s.id) AS categories,
+          (SELECT json_group_array(t.name) FROM attributes a
+             JOIN taxonomy_terms t ON t.id = a.taxonomy_term_id
+             JOIN term_details d ON d.term_id = t.id AND d.kind = 'attribute'
+           WHERE a.link_id = s.id) AS access,
+          (SELECT json_group_array(DISTINCT l.code) FROM languages l
+           WHERE l.service_id = s.id AND l.code IS NOT NULL) AS languages,
+          s.assured_date, s.last_modified
+        FROM services s JOIN organizations o ON o.id = s.organization_id
+        WHERE s.id NOT IN (SELECT record_id FROM provenance WHERE table_name = 'services'
+                           GROUP BY record_id HAVING count(deleted_at) = count(*))"""
+    )

@@ -19,6 +19,7 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
     directory_schema.create_hsds_tables,
     directory_schema.create_harbour_extensions,
     directory_schema.create_full_text_search,
+    directory_schema.create_service_directory_view,
 ]
 
 PRIVATE_MIGRATIONS: list[Migration] = [

@@ -1,7 +1,8 @@
 """The Harbour ASGI app: routes by path prefix to Datasette or to the Starlette side.
 
 `/data/…` and `/hsds/…` go to Datasette (the HSDS API is a Datasette plugin, so
-it is published wherever Datasette is); everything else to Starlette.
+it is published wherever Datasette is); everything else to Starlette. The
+Datasette app takes the `/data` prefix off itself (see datasette_app.py).
 """
 
 from __future__ import annotations

@@ -124,3 +124,102 @@ def stats(args: argparse.Namespace) -> int:
         print(f"    {name}: {n}")
     print("  service translations: " + ", ".join(f"{k} {v}" for k, v in result["translations"].items()))
     return 0
+
+
+def feeds_add(args: argparse.Namespace) -> int:
+    from directory.sync.errors import SyncError
+    from directory.sync.feeds import Feed, add_feed, load_mapping, parse_interval
+
+    instance = _instance(args)
+    feed = Feed(
+        name=args.name,
+        url=args.url,
+        format=args.format,
+        mapping=load_mapping(Path(args.mapping)) if args.mapping else None,
+        every_seconds=parse_interval(args.every) if args.every else None,
+        allow_private=args.allow_private,
+        publisher_id=args.publisher,
+    )
+    db, private = instance.directory(), instance.private()
+    try:
+        add_feed(db, private, feed)
+    except SyncError as error:
+        raise UserError(str(error)) from None
+    finally:
+        db.close()
+        private.close()
+    print(f"feed {feed.name} added ({feed.format}); run 'harbour sync {feed.name}' to fetch it")
+    return 0
+
+
+def feeds_list(args: argparse.Namespace) -> int:
+    from directory.sync.feeds import list_feeds
+
+    instance = _instance(args)
+    db = instance.directory()
+    try:
+        feeds = list_feeds(db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(feeds, ensure_ascii=False))
+        return 0
+    if not feeds:
+        print("no feeds yet: add one with 'harbour feeds add NAME URL --format F'")
+    for f in feeds:
+        counts = ", ".join(
+            f"{f[k]} {k}" for k in ("fetched", "created", "updated", "unchanged", "deleted", "quarantined")
+            if f.get(k) is not None
+        )
+        print(f"{f['name']:<20} {f['format']:<10} last run {f['last_run'] or 'never'}"
+              f" {f['last_result'] or ''} {counts}".rstrip())
+    return 0
+
+
+def feeds_remove(args: argparse.Namespace) -> int:
+    from directory.sync.feeds import remove_feed
+
+    instance = _instance(args)
+    db, private = instance.directory(), instance.private()
+    try:
+        remove_feed(db, private, args.name)
+    finally:
+        db.close()
+        private.close()
+    print(f"feed {args.name} removed; the records it brought stay")
+    return 0
+
+
+def sync(args: argparse.Namespace) -> int:
+    import sys
+
+    from directory.sync.feeds import feed_names
+    from directory.sync.report import summary_table
+    from directory.sync.run import sync_feed
+
+    instance = _instance(args)
+    private = instance.private()
+    try:
+        names = feed_names(private) if args.all else args.names
+        known = set(feed_names(private))
+    finally:
+        private.close()
+    if not names:
+        raise UserError("name the feeds to sync, or give --all")
+    if unknown := [n for n in names if n not in known]:
+        raise UserError(f"no feed named {unknown[0]!r} (see 'harbour feeds list')")
+    reports = [sync_feed(instance, name, progress=not args.json) for name in names]
+    failed = [r for r in reports if r.result == "failed"]
+    if args.json:
+        totals = {k: sum(getattr(r, k) for r in reports) for k in
+                  ("fetched", "created", "updated", "unchanged", "deleted", "quarantined", "duplicates",
+                   "not_modified", "errors")}
+        result = {**totals, "result": "failed" if failed else "ok", "feeds": [r.as_json() for r in reports]}
+        if len(reports) == 1:
+            result = {**reports[0].as_json(), **totals}
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(summary_table(reports))
+    for report in failed:
+        print(f"harbour sync: {report.message}", file=sys.stderr)
+    return 1 if failed else 0

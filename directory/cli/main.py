@@ -45,6 +45,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT", help="folder (hsds) or file (json) to write")
     p.set_defaults(handler=commands.export)
 
+    feeds = sub.add_parser("feeds", parents=[common], help="register, list and remove feeds")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    p = feeds_sub.add_parser("add", parents=[common], help="register a feed (the URL is checked at once)")
+    p.add_argument("name", metavar="NAME", help="a short name: lowercase letters, digits, - and _")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--format", required=True, help="hsds-json, hsds-csv, oruk, hxl or csv")
+    p.add_argument("--publisher", metavar="ORG_ID", help="the organization that publishes this feed")
+    p.add_argument("--mapping", metavar="FILE", help="YAML mapping of spreadsheet columns (csv format)")
+    p.add_argument("--every", metavar="INTERVAL", help="sync automatically inside 'harbour serve', e.g. 6h")
+    p.add_argument("--allow-private", action="store_true",
+                   help="allow a loopback or private-network address (for feeds inside your own network)")
+    p.set_defaults(handler=commands.feeds_add)
+    p = feeds_sub.add_parser("list", parents=[common], help="feeds with their last run and counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=commands.feeds_list)
+    p = feeds_sub.add_parser("remove", parents=[common], help="forget a feed (its records stay)")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=commands.feeds_remove)
+
+    p = sub.add_parser("sync", parents=[common], help="sync feeds now")
+    p.add_argument("names", nargs="*", metavar="NAME", help="feeds to sync (or --all)")
+    p.add_argument("--all", action="store_true", help="sync every registered feed")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the counts as the last line")
+    p.set_defaults(handler=commands.sync)
+
     p = sub.add_parser("stats", parents=[common], help="counts of services, categories and translations")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=commands.stats)
@@ -57,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except commands.UserError as error:
+        print(f"harbour {args.command}: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # FeedError, UnsafeAddress and other one-line input errors
         print(f"harbour {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -131,3 +131,60 @@ def create_service_directory_view(db: sqlite_utils.Database) -> None:
         WHERE s.id NOT IN (SELECT record_id FROM provenance WHERE table_name = 'services'
                            GROUP BY record_id HAVING count(deleted_at) = count(*))"""
     )
+
+
+def create_feed_tables(db: sqlite_utils.Database) -> None:
+    """Version 5: public facts about feeds and their sync runs, and cross-feed duplicate links.
+
+    A feed's URL, credentials and validators are private (private.db); who publishes
+    it, in which format, under which licence and how its last runs went are public,
+    so Datasette and the PWA can say where a listing comes from.
+    """
+    db.execute(
+        """CREATE TABLE feeds (
+            name TEXT PRIMARY KEY NOT NULL,
+            format TEXT NOT NULL,
+            publisher_id TEXT REFERENCES organizations (id),
+            licence TEXT,
+            added TEXT NOT NULL,
+            last_run TEXT,
+            last_result TEXT,
+            last_success TEXT,
+            services INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX idx_feeds_publisher_id ON feeds (publisher_id)")
+    db.execute(
+        """CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY,
+            feed TEXT NOT NULL REFERENCES feeds (name) ON DELETE CASCADE,
+            started TEXT NOT NULL,
+            finished TEXT,
+            result TEXT NOT NULL CHECK (result IN ('running', 'ok', 'not_modified', 'flagged', 'failed')),
+            fetched INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            quarantined INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            not_modified INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            message TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_sync_runs_feed ON sync_runs (feed)")
+    db.execute(
+        """CREATE TABLE service_links (
+            service_id TEXT NOT NULL REFERENCES services (id),
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            linked TEXT NOT NULL,
+            decided_by TEXT NOT NULL CHECK (decided_by IN ('sync', 'staff')),
+            PRIMARY KEY (source, source_id)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_service_links_service_id ON service_links (service_id)")
+    # A feed's next run finds its records by the ids the feed uses.
+    db.execute("CREATE INDEX idx_provenance_source ON provenance (source, source_id)")

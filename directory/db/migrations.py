@@ -20,10 +20,12 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
     directory_schema.create_harbour_extensions,
     directory_schema.create_full_text_search,
     directory_schema.create_service_directory_view,
+    directory_schema.create_feed_tables,
 ]
 
 PRIVATE_MIGRATIONS: list[Migration] = [
     private_schema.create_private_tables,
+    private_schema.create_sync_tables,
 ]
 
 

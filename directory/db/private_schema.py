@@ -86,3 +86,43 @@ def create_private_tables(db: sqlite_utils.Database) -> None:
     ]
     for sql in statements:
         db.execute(sql)
+
+
+def create_sync_tables(db: sqlite_utils.Database) -> None:
+    """Version 2: how to reach each feed, what staff changed by hand, where quarantine came from."""
+    db.execute(
+        """CREATE TABLE feed_settings (
+            name TEXT PRIMARY KEY NOT NULL,
+            url TEXT NOT NULL,
+            format TEXT NOT NULL,
+            mapping TEXT,
+            every_seconds INTEGER,
+            allow_private INTEGER NOT NULL DEFAULT 0,
+            added TEXT NOT NULL
+        )"""
+    )
+    # Conditional-request validators per URL (a paged feed has one per page).
+    db.execute(
+        """CREATE TABLE feed_validators (
+            feed_name TEXT NOT NULL,
+            url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            PRIMARY KEY (feed_name, url)
+        )"""
+    )
+    # A field a staff member changed keeps their value while the feed sends the old one.
+    db.execute(
+        """CREATE TABLE field_overrides (
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            local_value TEXT,
+            upstream_value TEXT,
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (table_name, record_id, field)
+        )"""
+    )
+    db.execute("ALTER TABLE quarantine ADD COLUMN run_id INTEGER")
+    db.execute("CREATE INDEX idx_quarantine_source ON quarantine (source, source_id)")
+    db.execute("CREATE INDEX idx_review_queue_record ON review_queue (record_id)")

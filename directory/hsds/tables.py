@@ -34,12 +34,17 @@ class Table:
     fields: tuple[Field, ...]
     foreign_keys: tuple[tuple[str, str], ...]  # (column, referenced table)
 
+    def __post_init__(self) -> None:
+        # Looked up for every value of every imported row: keep it a dict access.
+        object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "_columns", [f.name for f in self.fields])
+
     @property
     def columns(self) -> list[str]:
-        return [f.name for f in self.fields]
+        return self._columns
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self._by_name.get(name)
 
 
 @cache

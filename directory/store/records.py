@@ -49,15 +49,18 @@ def save_record(
     source: Source,
     source_id: str | None = None,
     notes: list[str] | None = None,
+    digest: str | None = None,
 ) -> Outcome:
     """Write one nested HSDS record and everything it carries; skip it if unchanged.
 
-    Raises RecordError (from flattening) or sqlite3.IntegrityError; the caller's
-    savepoint is rolled back either way, so a bad record leaves nothing behind.
+    `digest` fingerprints the record as the source sent it (a feed passes the hash
+    of the raw record, so an unchanged record is recognised before normalising);
+    by default it is the hash of `record`. Raises RecordError (from flattening);
+    the caller's savepoint is rolled back, so a bad record leaves nothing behind.
     """
     flat = flatten(table, record)
     record_id = record["id"]
-    digest = content_hash(record)
+    digest = digest or content_hash(record)
     now = now_iso()
     previous = db.execute(
         "SELECT content_hash, deleted_at FROM provenance WHERE table_name = ? AND record_id = ? AND source = ?",
@@ -68,7 +71,7 @@ def save_record(
         if previous and exists and previous[0] == digest and previous[1] is None:
             _touch_provenance(db, table, record_id, source, now)
             return Outcome.UNCHANGED
-        changed_roots = _apply(db, flat, source, notes)
+        changed_roots = _apply(db, flat, source, notes, new_root=None if exists else (table, record_id))
         root_changed = (table, record_id) in changed_roots
         _upsert_provenance(db, table, record_id, source, source_id, digest, now)
         if table == "services" and root_changed:
@@ -79,13 +82,17 @@ def save_record(
 
 
 def _apply(
-    db: sqlite_utils.Database, flat: FlatRecord, source: Source, notes: list[str] | None
+    db: sqlite_utils.Database,
+    flat: FlatRecord,
+    source: Source,
+    notes: list[str] | None,
+    new_root: tuple[str, str] | None = None,
 ) -> dict[tuple[str, str], str]:
     """Write the rows; return {(root table, id): "insert" | "update"} for each record that changed."""
     changed_roots: dict[tuple[str, str], str] = {}
     root_fields: dict[tuple[str, str], dict] = {}
     for item in flat.rows:
-        operation, changed = write_row(db, item.table, item.row, notes)
+        operation, changed = write_row(db, item.table, item.row, notes, likely_new=item.root == new_root)
         if operation is None:
             continue
         key = (item.table, item.row["id"])

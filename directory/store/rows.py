@@ -11,7 +11,7 @@ from directory.hsds.tables import hsds_tables
 
 
 def write_row(
-    db: sqlite_utils.Database, table: str, row: dict, notes: list[str] | None = None
+    db: sqlite_utils.Database, table: str, row: dict, notes: list[str] | None = None, likely_new: bool = False
 ) -> tuple[str | None, dict[str, tuple]]:
     """Insert or update `row`; return ("insert" | "update" | None, {column: (before, after)}).
 
@@ -19,10 +19,11 @@ def write_row(
     link columns absent are kept, since another parent may have set them. An
     optional link to a record that does not exist is dropped with a note (feeds,
     the official examples among them, point at records they never publish); a
-    required one is an error.
+    required one is an error. `likely_new` (a row of a record never seen before)
+    tries the INSERT first and skips the look-up, which halves the work of a first sync.
     """
     try:
-        return _write_row(db, table, row)
+        return _write_row(db, table, row, likely_new)
     except sqlite3.IntegrityError as error:
         dangling = _dangling_links(db, table, row)
         spec = hsds_tables()[table]
@@ -49,15 +50,21 @@ def _dangling_links(db: sqlite_utils.Database, table: str, row: dict) -> list[tu
     return found
 
 
-def _write_row(db: sqlite_utils.Database, table: str, row: dict) -> tuple[str | None, dict[str, tuple]]:
+def _write_row(
+    db: sqlite_utils.Database, table: str, row: dict, likely_new: bool = False
+) -> tuple[str | None, dict[str, tuple]]:
     columns = hsds_tables()[table].columns
-    existing = db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row["id"]]).fetchone()
+    keys = [c for c in columns if c in row]
+    insert = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in keys)}) VALUES ({', '.join('?' for _ in keys)})"
+    if likely_new:
+        try:
+            db.conn.execute(insert, [row[c] for c in keys])
+            return "insert", {c: (None, row[c]) for c in keys if row[c] is not None}
+        except sqlite3.IntegrityError:
+            pass  # it exists after all, or a link is wrong: the careful path below tells which
+    existing = db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row["id"]]).fetchone()
     if existing is None:
-        keys = [c for c in columns if c in row]
-        db.execute(
-            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in keys)}) VALUES ({', '.join('?' for _ in keys)})",
-            [row[c] for c in keys],
-        )
+        db.conn.execute(insert, [row[c] for c in keys])
         return "insert", {c: (None, row[c]) for c in keys if row[c] is not None}
     before = dict(zip(columns, existing))
     after = {c: row.get(c) for c in columns if c in row or not is_link_column(c)}

@@ -20,9 +20,10 @@ from directory.web.errors import HANDLERS
 DATASETTE_PREFIXES = ("/data/", "/hsds")
 
 
-def create_app(instance: Instance, *, no_store: bool = False):
+def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float = 30.0):
     """The whole site. `no_store` marks every response uncacheable (browser tests use it,
-    so the HTTP cache cannot fake what the service worker should do offline)."""
+    so the HTTP cache cannot fake what the service worker should do offline). Feeds
+    with an interval are synced in the background, checked every `sync_tick` seconds."""
     datasette = make_datasette(instance)
     datasette_asgi = datasette.app()
 
@@ -38,7 +39,14 @@ def create_app(instance: Instance, *, no_store: bool = False):
     async def lifespan(app):
         # Starlette's Mount does not pass startup on to Datasette; do it here.
         await datasette.invoke_startup()
-        yield
+        from directory.sync.scheduler import Scheduler
+
+        scheduler = Scheduler(instance, tick=sync_tick)
+        scheduler.start()
+        try:
+            yield
+        finally:
+            scheduler.stop()
 
     routes = [
         Route("/healthz", healthz),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import uvicorn
 
 from directory.instance import Instance
@@ -17,7 +19,8 @@ PARTS = [
 
 
 def run(instance: Instance, host: str = "127.0.0.1", port: int = 8000, no_store: bool = False) -> None:
-    app = create_app(instance, no_store=no_store)
+    tick = float(os.environ.get("HARBOUR_SYNC_TICK", "30"))  # tests shorten it
+    app = create_app(instance, no_store=no_store, sync_tick=tick)
     base = f"http://{host}:{port}"
     print(f"Harbour for {instance.settings.name} — data in {instance.data_dir}/")
     for path, what in PARTS:

@@ -1,23 +1,35 @@
-"""HSDS 3.0 tabular datapackage: a folder of CSV files, read into nested records.
+"""HSDS tabular datapackage: CSV files, read into nested records.
 
 The CSV rows are loaded into an in-memory SQLite database with the directory's own
 table shapes, then assembled into nested records by the same code that serves the
 HSDS API, so a datapackage and a JSON feed go through one merge.
+
+`harbour import` reads a folder (`parse_folder`); the `hsds-csv` feed format
+(`read`) fetches a `datapackage.json` and the CSV files it lists, or a zip of a
+package, in the 3.0 layout or the older 1.1 one (mapped by `hsds_v1`).
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
 
-from directory.hsds.assemble import assemble
-from directory.hsds.tables import coerce_value, hsds_tables
+from directory.hsds.assemble import assemble, fetch_row
+from directory.hsds.nested import CHILDREN
+from directory.hsds.tables import Table, coerce_value, hsds_tables
+from directory.sync.formats import hsds_v1
+from directory.sync.formats.base import Fetch, FormatOptions, Parsed, Rejected
+from directory.sync.formats.checks import check
+from directory.sync.formats.datapackage import PackageTable, package_tables
 from directory.sync.formats.errors import FormatError
+from directory.sync.formats.messages import one_line_errors
+from directory.sync.formats.shapes import batches
 
 # Top-level records besides services that a datapackage may hold on their own.
 STANDALONE_TABLES = ("taxonomies", "taxonomy_terms", "organizations", "locations")
@@ -28,36 +40,75 @@ def is_datapackage(path: Path) -> bool:
 
 
 def empty_tables() -> sqlite_utils.Database:
-    """An in-memory database with every HSDS table, without foreign keys."""
+    """An in-memory database with every HSDS table, without foreign keys.
+
+    Link columns are indexed: assembling each service looks its children up by them.
+    """
     memory = sqlite_utils.Database(sqlite3.connect(":memory:"))
     for table in hsds_tables().values():
         memory.execute(
             f"CREATE TABLE [{table.name}] ({', '.join(f'[{c}]' for c in table.columns)}, PRIMARY KEY (id))"
         )
+        for column in table.columns:
+            if column != "id" and column.endswith("_id"):
+                memory.execute(f"CREATE INDEX [{table.name}_{column}] ON [{table.name}] ([{column}])")
     return memory
 
 
-def insert_rows(memory: sqlite_utils.Database, table_name: str, rows: Iterator[tuple[str, dict]]) -> None:
-    """Add (where, row) pairs to one table, typed as HSDS says; `where` names the line for errors."""
+def insert_rows(
+    memory: sqlite_utils.Database,
+    table_name: str,
+    rows: Iterable[tuple[str, dict]],
+    rejected: list[Rejected] | None = None,
+) -> None:
+    """Add (where, row) pairs to one table, typed as HSDS says; `where` names the line for errors.
+
+    A bad row raises FormatError (an import is all or nothing), or, given a `rejected`
+    list, is set aside there with its reason while the rest goes on (a feed sync).
+    """
     table = hsds_tables()[table_name]
     for where, row in rows:
-        if not isinstance(row, dict):
-            raise FormatError(f"{where}: a row must be an object, not {type(row).__name__}")
-        record_id = row.get("id")
-        if record_id is None or str(record_id).strip() == "":
-            raise FormatError(f"{where}: field 'id' is missing")
-        values = {}
-        for column in table.columns:
-            try:
-                values[column] = coerce_value(table.field(column), row.get(column))
-            except ValueError:
-                raise FormatError(
-                    f"{where}, record {record_id}: field '{column}' must be a number, got {row.get(column)!r}"
-                ) from None
         try:
-            memory[table.name].insert(values)
-        except sqlite3.IntegrityError:
-            raise FormatError(f"{where}: id {record_id} appears twice") from None
+            _insert(memory, table, where, row)
+        except FormatError as error:
+            if rejected is None:
+                raise
+            record_id = row.get("id") if isinstance(row, dict) else None
+            rejected.append(Rejected(None if record_id is None else str(record_id), row, [str(error)]))
+
+
+def _insert(memory: sqlite_utils.Database, table: Table, where: str, row: object) -> None:
+    values = _typed_row(table, where, row)
+    columns = ", ".join(f"[{c}]" for c in values)
+    try:
+        memory.conn.execute(
+            f"INSERT INTO [{table.name}] ({columns}) VALUES ({', '.join('?' for _ in values)})",
+            list(values.values()),
+        )
+    except sqlite3.IntegrityError:
+        raise FormatError(f"{where}: id {values['id']} appears twice") from None
+
+
+def _typed_row(table: Table, where: str, row: object) -> dict:
+    if not isinstance(row, dict):
+        raise FormatError(f"{where}: a row must be an object, not {type(row).__name__}")
+    record_id = row.get("id")
+    if record_id is None or str(record_id).strip() == "":
+        raise FormatError(f"{where}: field 'id' is missing")
+    if isinstance(record_id, (dict, list)):
+        raise FormatError(f"{where}: field 'id' must be a single value")
+    values = {}
+    for column in table.columns:
+        value = row.get(column)
+        if isinstance(value, (dict, list)):
+            raise FormatError(f"{where}, record {record_id}: field '{column}' must be a single value")
+        try:
+            values[column] = coerce_value(table.field(column), value)
+        except (ValueError, OverflowError):
+            raise FormatError(
+                f"{where}, record {record_id}: field '{column}' must be a number, got {value!r}"
+            ) from None
+    return values
 
 
 def load_tables(folder: Path) -> sqlite_utils.Database:
@@ -122,3 +173,80 @@ def records(memory: sqlite_utils.Database) -> Iterator[tuple[str, dict]]:
 
 def parse_folder(folder: Path) -> list[tuple[str, dict]]:
     return list(records(load_tables(folder)))
+
+
+# --- the `hsds-csv` feed format -------------------------------------------------------------
+
+# Children of an organization worth carrying with each of its services; its locations
+# and programs come through the service itself.
+ORGANIZATION_CHILDREN = ("phones", "contacts", "funding", "organization_identifiers", "attributes")
+TABLE_ALIASES = {"service_at_locations": "service_at_location", "services_at_location": "service_at_location"}
+
+
+@one_line_errors
+def read(fetch: Fetch, url: str, options: FormatOptions) -> Iterator[Parsed]:
+    """Services of a datapackage (its `datapackage.json` URL, or a zip of the package)."""
+    result = fetch(url)
+    if result.not_modified:
+        yield Parsed(not_modified=True)
+        return
+    tables = package_tables(fetch, result)
+    names = {t.name for t in tables}
+    if "services" not in names:
+        raise FormatError(f"{result.url}: the package has no services table (services.csv)")
+    rejected: list[Rejected] = []
+    memory = empty_tables()
+    if hsds_v1.is_v1(names):
+        v1 = {name: _rows_of(tables, name) for name in names}
+        for target, where, row in hsds_v1.convert_tables(v1):
+            insert_rows(memory, target, [(where, row)], rejected)
+    else:
+        for table in _known_v3(tables):
+            insert_rows(memory, TABLE_ALIASES.get(table.name, table.name), table.rows(), rejected)
+    yield from package_services(memory, rejected)
+
+
+def package_services(memory: sqlite_utils.Database, rejected: list[Rejected]) -> Iterator[Parsed]:
+    """Nested services of a loaded package, a batch at a time; rows set aside come first."""
+    service_ids = [row[0] for row in memory.execute("SELECT id FROM services ORDER BY rowid").fetchall()]
+    organizations: dict[str, dict | None] = {}
+    first = True
+    for ids in batches(service_ids) if service_ids else [[]]:
+        pairs = []
+        for service_id in ids:
+            record = assemble(memory, "services", service_id)
+            organization_id = record.get("organization_id")
+            if organization_id is not None:
+                if organization_id not in organizations:
+                    organizations[organization_id] = _organization(memory, organization_id)
+                if organizations[organization_id] is not None:
+                    record["organization"] = copy.deepcopy(organizations[organization_id])
+            pairs.append((record, record))
+        good, bad = check(pairs)
+        yield Parsed(records=good, rejected=(rejected if first else []) + bad)
+        first = False
+
+
+def _organization(memory: sqlite_utils.Database, organization_id: str) -> dict | None:
+    record = fetch_row(memory, "organizations", organization_id)
+    if record is None:
+        return None
+    for child in CHILDREN["organizations"]:
+        if child.key in ORGANIZATION_CHILDREN:
+            ids = memory.execute(
+                f"SELECT id FROM [{child.table}] WHERE [{child.fk}] = ? ORDER BY rowid", [organization_id]
+            ).fetchall()
+            record[child.key] = [assemble(memory, child.table, row[0]) for row in ids]
+    return record
+
+
+def _rows_of(tables: list[PackageTable], name: str):
+    """The rows of every file of one table (a resource may be split in chunks), read when asked."""
+    return lambda: (row for table in tables if table.name == name for row in table.rows())
+
+
+def _known_v3(tables: list[PackageTable]) -> Iterator[PackageTable]:
+    known = hsds_tables()
+    for table in tables:
+        if TABLE_ALIASES.get(table.name, table.name) in known:
+            yield table

@@ -1,0 +1,60 @@
+"""A generated HSDS 3 API on loopback for benchmarks: pages are built on demand, never held whole.
+
+    python -m bench.feed_server --services 50000 --port 8765
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from bench.generate import generate_one
+
+
+def serve(services: int, port: int) -> None:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            query = parse_qs(parts.query)
+            if parts.path.rstrip("/") == "":
+                body = {"version": "3.0", "profile": "https://docs.openreferral.org/en/3.0/"}
+            elif parts.path == "/services":
+                per_page = min(int(query.get("per_page", ["500"])[0]), 1000)
+                page = int(query.get("page", ["1"])[0])
+                pages = math.ceil(services / per_page)
+                start = (page - 1) * per_page
+                contents = [generate_one(n) for n in range(start, min(start + per_page, services))]
+                body = {"total_items": services, "total_pages": pages, "page_number": page, "size": len(contents),
+                        "first_page": page == 1, "last_page": page >= pages, "empty": not contents,
+                        "contents": contents}
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    print("ready", flush=True)
+    httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--services", type=int, default=50_000)
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    serve(args.services, args.port)

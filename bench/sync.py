@@ -1,0 +1,111 @@
+"""Sync of a generated 50,000-service HSDS API on loopback: first sync and an unchanged re-sync.
+
+Beside them, in the same run, the floor: a bare sqlite-utils insert of the same
+flattened rows. Targets: first sync within 3x of the floor, unchanged re-sync
+under 5% of the first sync, peak memory under 300 MB (the feed is streamed page
+by page, never held whole). Run: `make bench` or `python -m bench.sync [--services N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "bench"
+
+from bench.generate import generate_services  # noqa: E402
+from bench.measure import free_port, measure_in_child, timed  # noqa: E402
+
+
+def run_baseline(count: str, db_path: str) -> dict:
+    from directory.db import open_directory
+    from directory.hsds.nested import flatten
+
+    db = open_directory(Path(db_path))
+    records = list(generate_services(int(count)))  # generated before the clock starts
+
+    def work():
+        by_table: dict[str, dict[str, dict]] = defaultdict(dict)
+        for record in records:
+            for item in flatten("services", record).rows:
+                by_table[item.table][item.row["id"]] = item.row
+        with db.atomic():
+            for table, rows in by_table.items():
+                db[table].insert_all(rows.values(), batch_size=1000, replace=True)
+        return sum(len(rows) for rows in by_table.values())
+
+    return timed(work)
+
+
+def run_sync(data_dir: str) -> dict:
+    from directory.instance import Instance
+    from directory.sync.run import sync_feed
+
+    report = None
+
+    def work():
+        nonlocal report
+        report = sync_feed(Instance(Path(data_dir)), "bench")
+        return {k: getattr(report, k) for k in ("result", "fetched", "created", "unchanged", "quarantined", "message")}
+
+    return timed(work)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--services", type=int, default=50_000)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "baseline":
+        print(json.dumps(run_baseline(*args.paths)))
+        return
+    if args.child == "sync":
+        print(json.dumps(run_sync(*args.paths)))
+        return
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.feed_server", "--services", str(args.services), "--port", str(port)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        server.stdout.readline()  # "ready"
+        with tempfile.TemporaryDirectory() as tmp:
+            from directory.instance import init_instance
+
+            data_dir = Path(tmp) / "var"
+            init_instance(data_dir)
+            subprocess.run(
+                [sys.executable, "-m", "directory", "feeds", "add", "bench", f"http://127.0.0.1:{port}/services",
+                 "--format", "hsds-json", "--allow-private", "--data-dir", str(data_dir)],
+                check=True, capture_output=True,
+            )
+            baseline = measure_in_child("bench.sync", "baseline", str(args.services), str(Path(tmp) / "floor.db"))
+            first = measure_in_child("bench.sync", "sync", str(data_dir))
+            again = measure_in_child("bench.sync", "sync", str(data_dir))
+    finally:
+        server.terminate()
+    n = args.services
+    print(f"sync of a generated HSDS API with {n} services on loopback ({time.strftime('%Y-%m-%d')})")
+    print(f"  floor, bare sqlite-utils insert_all of the flattened rows: {baseline['seconds']:8.2f} s"
+          f"  peak {baseline['peak_mb']:6.1f} MB")
+    print(f"  first sync:     {first['seconds']:8.2f} s  {n / first['seconds']:8.0f} records/s"
+          f"  peak {first['peak_mb']:6.1f} MB  {first['result']}")
+    print(f"  unchanged sync: {again['seconds']:8.2f} s  {n / again['seconds']:8.0f} records/s"
+          f"  peak {again['peak_mb']:6.1f} MB  {again['result']}")
+    print(f"  first sync / floor: {first['seconds'] / baseline['seconds']:.2f}x (target ≤ 3x)")
+    print(f"  unchanged / first:  {100 * again['seconds'] / first['seconds']:.1f}% (target < 5%)")
+    print(f"  peak memory:        {max(first['peak_mb'], again['peak_mb']):.0f} MB (target < 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

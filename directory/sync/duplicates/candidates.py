@@ -1,0 +1,121 @@
+"""Find services already in directory.db, listed by another source, that may be this one.
+
+Read-only. Blocking first: SQL picks the services that share a phone number, an
+e-mail address, a website domain or a postcode with the incoming record (a coarse
+filter, checked again with the same normalisation in Python); only those are
+scored. Services from the record's own source are left out (a feed is matched
+to its own records by id, not by likeness), and so are withdrawn ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from directory.hsds.api_filters import not_withdrawn
+from directory.sync.duplicates.keys import Keys, keys_from_db
+from directory.sync.duplicates.score import Decision, Listing, compare, is_candidate, listing_from_record
+
+# Numbers are matched in SQL on their last digits, whatever the formatting stored;
+# the exact E.164 comparison follows in Python.
+PHONE_SUFFIX_DIGITS = 9
+_PHONE_DIGITS_SQL = "replace(replace(replace(replace(replace(replace(number, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '')"
+_POSTCODE_SQL = "upper(replace(replace(a.postal_code, ' ', ''), '-', ''))"
+_DECISION_ORDER = {Decision.SAME: 0, Decision.MAYBE: 1, Decision.DIFFERENT: 2}
+
+
+@dataclass(frozen=True)
+class Match:
+    service_id: str
+    score: float
+    decision: Decision  # SAME or MAYBE; find_duplicates never returns DIFFERENT
+    reasons: tuple[str, ...]
+
+
+def find_duplicates(
+    db: sqlite_utils.Database, record: dict, exclude_source: str, region: str = "GB"
+) -> list[Match]:
+    """Services another source lists that may be `record` (a nested HSDS 3.0 service), best first.
+
+    `exclude_source` is the source the record comes from (`feed:NAME`); `region` is the
+    instance's country, for phone numbers stored without a country code.
+    """
+    listing = listing_from_record(record, region)
+    if not listing.keys:
+        return []
+    matches = []
+    for service_id in candidate_ids(db, listing.keys, exclude_source, exclude_id=record.get("id")):
+        other = listing_from_db(db, service_id, region)
+        if other is None or not is_candidate(listing, other):
+            continue  # a coarse SQL hit that the exact keys do not confirm
+        verdict = compare(listing, other)
+        if verdict.decision is not Decision.DIFFERENT:
+            matches.append(Match(service_id, verdict.score, verdict.decision, verdict.reasons))
+    matches.sort(key=lambda m: (_DECISION_ORDER[m.decision], -m.score, m.service_id))
+    return matches
+
+
+def listing_from_db(db: sqlite_utils.Database, service_id: str, region: str = "GB") -> Listing | None:
+    row = db.execute(
+        "SELECT s.name, s.alternate_name, o.name FROM services s"
+        " LEFT JOIN organizations o ON o.id = s.organization_id WHERE s.id = ?",
+        [service_id],
+    ).fetchone()
+    if row is None:
+        return None
+    names = tuple(n for n in row[:2] if isinstance(n, str) and n.strip())
+    return Listing(names, row[2], keys_from_db(db, service_id, region))
+
+
+def candidate_ids(
+    db: sqlite_utils.Database, keys: Keys, exclude_source: str, exclude_id: object = None
+) -> list[str]:
+    """Services sharing at least one key (coarsely), not from `exclude_source`, not withdrawn."""
+    parts: list[str] = []
+    params: list[object] = []
+    if keys.phones:
+        suffixes = sorted({p[-PHONE_SUFFIX_DIGITS:] for p in keys.phones})
+        marks = ", ".join("?" for _ in suffixes)
+        hit = f"SELECT * FROM phones WHERE substr({_PHONE_DIGITS_SQL}, -{PHONE_SUFFIX_DIGITS}) IN ({marks})"
+        parts += [
+            f"SELECT service_id FROM ({hit}) WHERE service_id IS NOT NULL",
+            f"SELECT s.id FROM services s JOIN ({hit}) h ON h.organization_id = s.organization_id",
+            f"SELECT sal.service_id FROM service_at_location sal JOIN ({hit}) h ON h.location_id = sal.location_id",
+            f"SELECT sal.service_id FROM service_at_location sal JOIN ({hit}) h ON h.service_at_location_id = sal.id",
+        ]
+        params += suffixes * 4
+    if keys.emails:
+        emails = sorted(keys.emails)
+        marks = ", ".join("?" for _ in emails)
+        parts += [
+            f"SELECT id FROM services WHERE lower(trim(email)) IN ({marks})",
+            f"SELECT s.id FROM services s JOIN organizations o ON o.id = s.organization_id"
+            f" WHERE lower(trim(o.email)) IN ({marks})",
+        ]
+        params += emails * 2
+    for domain in sorted(keys.domains):
+        parts.append(
+            "SELECT s.id FROM services s LEFT JOIN organizations o ON o.id = s.organization_id"
+            " WHERE instr(lower(coalesce(s.url, '') || ' ' || coalesce(s.email, '') || ' '"
+            " || coalesce(o.website, '') || ' ' || coalesce(o.email, '')), ?) > 0"
+        )
+        params.append(domain)
+    if keys.postcodes:
+        codes = sorted(keys.postcodes)
+        marks = ", ".join("?" for _ in codes)
+        parts.append(
+            "SELECT sal.service_id FROM service_at_location sal JOIN addresses a ON a.location_id = sal.location_id"
+            f" WHERE {_POSTCODE_SQL} IN ({marks})"
+        )
+        params += codes
+    if not parts:
+        return []
+    sql = (
+        f"SELECT id FROM services WHERE id IN ({' UNION '.join(parts)})"
+        " AND id IS NOT ?"
+        " AND id NOT IN (SELECT record_id FROM provenance WHERE table_name = 'services' AND source = ?)"
+        f" AND {not_withdrawn('services', 'id')}"
+        " ORDER BY id"
+    )
+    return [row[0] for row in db.execute(sql, [*params, exclude_id, exclude_source]).fetchall()]

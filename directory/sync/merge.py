@@ -1,0 +1,147 @@
+"""Landing one feed record: unchanged, linked to a duplicate, quarantined, or saved.
+
+Every path ends in the store's single write path; nothing here writes rows itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from directory.clock import now_iso
+from directory.hsds.nested import RecordError
+from directory.store import Source, save_record
+from directory.store.overrides import apply_overrides
+from directory.store.records import content_hash
+from directory.store.review import open_review
+from directory.sync.duplicates import find_duplicates
+from directory.sync.normalise import InvalidRecord, NormaliseContext, normalise_service
+from directory.sync.quarantine import quarantine
+from directory.sync.report import RunReport
+
+
+@dataclass
+class Known:
+    record_id: str
+    content_hash: str
+    deleted_at: str | None
+    linked: bool
+
+
+def known_record(db: sqlite_utils.Database, source: Source, source_id: str) -> Known | None:
+    row = db.execute(
+        "SELECT p.record_id, p.content_hash, p.deleted_at,"
+        " EXISTS (SELECT 1 FROM service_links l WHERE l.source = p.source AND l.source_id = p.source_id)"
+        " FROM provenance p WHERE p.source = ? AND p.source_id = ? AND p.table_name = 'services'",
+        [source.name, source_id],
+    ).fetchone()
+    return Known(row[0], row[1], row[2], bool(row[3])) if row else None
+
+
+def raw_source_id(raw: object) -> str | None:
+    if isinstance(raw, dict) and raw.get("id") not in (None, ""):
+        return str(raw["id"])
+    return None
+
+
+def land(
+    db: sqlite_utils.Database,
+    private: sqlite_utils.Database,
+    raw: dict,
+    source: Source,
+    ctx: NormaliseContext,
+    report: RunReport,
+    check_duplicates: bool = True,
+) -> str | None:
+    """Land one raw record; return the source id it was seen under (None if it has none).
+
+    `check_duplicates` is off when no other source lists services yet: there is
+    nothing to be a duplicate of, and the look-up costs a query per record.
+    """
+    digest = content_hash(raw)
+    seen_as = raw_source_id(raw)
+    known = known_record(db, source, seen_as) if seen_as else None
+    if known and known.content_hash == digest and known.deleted_at is None:
+        db.execute(
+            "UPDATE provenance SET last_seen = ? WHERE source = ? AND source_id = ? AND table_name = 'services'",
+            [now_iso(), source.name, seen_as],
+        )
+        report.unchanged += 1
+        return seen_as
+    try:
+        normalised = normalise_service(raw, ctx)
+    except InvalidRecord as error:
+        _quarantine(private, source, seen_as, raw, error.reasons, report)
+        return seen_as
+    report.unmapped_terms |= normalised.unmapped_terms
+    record = normalised.record
+    # A record the feed gave no id is known by the stable id derived from it.
+    source_id = normalised.source_id or seen_as or record["id"]
+    if known is None and source_id != seen_as:
+        known = known_record(db, source, source_id)
+    if known and known.linked:
+        # Another source's listing stands for this service; keep our fingerprint only.
+        db.execute(
+            "UPDATE provenance SET content_hash = ?, last_seen = ?, deleted_at = NULL"
+            " WHERE source = ? AND source_id = ? AND table_name = 'services'",
+            [digest, now_iso(), source.name, source_id],
+        )
+        report.unchanged += 1
+        return source_id
+    if known:
+        record["id"] = known.record_id
+    elif check_duplicates and _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, report):
+        return source_id
+    apply_overrides(private, "services", record, source.name)
+    notes: list[str] = []
+    try:
+        with db.atomic():
+            outcome = save_record(db, "services", record, source, source_id=source_id, notes=notes, digest=digest)
+    except RecordError as error:
+        _quarantine(private, source, source_id, raw, [str(error)], report)
+        return source_id
+    setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+    return source_id
+
+
+def other_sources_exist(db: sqlite_utils.Database, source: Source) -> bool:
+    return db.execute(
+        "SELECT 1 FROM provenance WHERE table_name = 'services' AND source != ? AND deleted_at IS NULL LIMIT 1",
+        [source.name],
+    ).fetchone() is not None
+
+
+def _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, report) -> bool:
+    """A new record that is surely another source's service becomes a second provenance of it."""
+    matches = find_duplicates(db, record, exclude_source=source.name, region=ctx.region)
+    if not matches:
+        return False
+    best = matches[0]
+    if best.decision == "same":
+        now = now_iso()
+        with db.atomic():
+            db.execute(
+                "INSERT INTO provenance (table_name, record_id, source, source_id, content_hash, first_seen, last_seen)"
+                " VALUES ('services', ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, record_id, source) DO UPDATE SET"
+                " source_id = excluded.source_id, content_hash = excluded.content_hash, last_seen = excluded.last_seen,"
+                " deleted_at = NULL",
+                [best.service_id, source.name, source_id, digest, now, now],
+            )
+            db.execute(
+                "INSERT INTO service_links (service_id, source, source_id, score, linked, decided_by)"
+                " VALUES (?, ?, ?, ?, ?, 'sync') ON CONFLICT (source, source_id) DO NOTHING",
+                [best.service_id, source.name, source_id, best.score, now],
+            )
+        report.duplicates += 1
+        return True
+    details = {"candidate": best.service_id, "score": best.score, "reasons": list(best.reasons),
+               "source": source.name, "source_id": source_id}
+    if open_review(private, "duplicate", "services", record["id"], details):
+        report.duplicates += 1
+    return False
+
+
+def _quarantine(private, source: Source, source_id, raw, reasons: list[str], report: RunReport) -> None:
+    quarantine(private, source.name, source_id, raw, reasons, report.run_id)
+    report.quarantined += 1

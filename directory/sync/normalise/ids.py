@@ -1,0 +1,54 @@
+"""Ids: every id a feed sends becomes a UUID, the same one wherever it is mentioned.
+
+A UUID stays as it is (in canonical form). Any other id becomes
+`stable_id(feed, "entity:id")`, so `organization.id` and a service's
+`organization_id` meet at one UUID. A record with no id gets one derived from its
+parent and its content, which is the same on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import uuid
+
+from directory.ids import is_uuid, stable_id
+
+
+def source_id_of(value: object) -> str | None:
+    """An id as the feed meant it, as text; None when there is none usable."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        value = int(value) if value.is_integer() else value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def record_id(feed: str, entity: str, source_id: str) -> str:
+    """The Harbour id of the record `entity` that the feed calls `source_id`."""
+    if is_uuid(source_id):
+        return str(uuid.UUID(source_id))
+    return stable_id(feed, f"{entity}:{source_id}")
+
+
+def derived_id(feed: str, entity: str, *parts: str) -> str:
+    """An id for a record the feed gave none; `~` keeps it apart from any id a feed sends."""
+    return stable_id(feed, f"{entity}:~" + "/".join(parts))
+
+
+def content_digest(record: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> str:
+    """A short digest of a record's own values (not its children), independent of key order."""
+    own = {
+        k: v
+        for k, v in record.items()
+        if k not in leave_out and not isinstance(v, (dict, list)) and v is not None
+    }
+    canonical = json.dumps(own, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]

@@ -1,0 +1,165 @@
+"""One run of one feed: fetch → parse → normalise → merge, in one transaction.
+
+A record that fails goes to quarantine and the run goes on; a run that fails as a
+whole (network, garbage instead of a feed) changes nothing and says why in one
+line. A complete listing tombstones what it no longer lists — unless it is empty
+or shrank by more than half, which is flagged for a human instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import sqlite_utils
+
+from directory.instance import Instance
+from directory.store import Source, tombstone
+from directory.sync.errors import SyncError
+from directory.sync.feeds import Feed, get_feed
+from directory.sync.fetch import make_fetcher
+from directory.sync.formats import FORMATS, FormatError
+from directory.sync.formats.base import FetchResult, FormatOptions
+from directory.sync.merge import land, other_sources_exist
+from directory.sync.normalise import CategoryMapper, NormaliseContext
+from directory.sync.quarantine import quarantine, release
+from directory.sync.report import Progress, RunReport, finish_run, start_run
+
+# Formats that are one document: a 304 for the feed URL means the whole feed is unchanged.
+# (A paged API's first page can be unchanged while a later one is not.)
+SINGLE_DOCUMENT_FORMATS = {"hsds-csv", "hxl", "csv"}
+SHRINK_LIMIT = 0.5  # a complete listing under half of what the feed had is not believed
+
+
+class NotModified(Exception):
+    """The feed URL answered 304: nothing to do."""
+
+
+def sync_feed(instance: Instance, name: str, *, progress: bool = False) -> RunReport:
+    """Run one feed now and return its report (result 'failed' rather than raising)."""
+    db, private = instance.directory(), instance.private()
+    try:
+        feed = get_feed(db, private, name)
+        report = RunReport(feed=name)
+        start_run(db, report)
+        try:
+            validators = _validators(private, feed)
+            with db.atomic():
+                landed = _run(db, private, feed, instance, report, validators, Progress(name) if progress else None)
+            report.result = "flagged" if report.result == "flagged" else "ok"
+            release(private, f"feed:{name}", landed)
+            _save_validators(private, feed, validators)
+        except NotModified:
+            report.result, report.not_modified = "not_modified", 1
+        except (SyncError, FormatError) as error:
+            report.result, report.errors = "failed", report.errors + 1
+            report.message = f"feed {name}: {error}"
+        except sqlite3.DatabaseError as error:
+            report.result, report.errors = "failed", report.errors + 1
+            report.message = f"feed {name}: database error: {error}"
+        finish_run(db, report)
+        return report
+    finally:
+        db.close()
+        private.close()
+
+
+def _run(db, private, feed: Feed, instance: Instance, report: RunReport, validators: dict, progress) -> list[str]:
+    settings = instance.settings
+    source = Source(f"feed:{feed.name}")
+    ctx = NormaliseContext(
+        feed_name=feed.name, region=settings.country, timezone=settings.timezone,
+        categories=CategoryMapper.from_db(db),
+    )
+    fetch = _fetcher(feed, validators)
+    options = FormatOptions(mapping=feed.mapping, where=f"feed {feed.name}")
+    check_duplicates = other_sources_exist(db, source)
+    seen: set[str] = set()
+    landed: list[str] = []
+    complete = True
+    for parsed in FORMATS[feed.format](fetch, feed.url, options):
+        if parsed.not_modified:
+            raise NotModified()
+        complete = complete and parsed.complete
+        for rejected in parsed.rejected:
+            quarantine(private, source.name, rejected.source_id, rejected.raw, rejected.reasons, report.run_id)
+            report.quarantined += 1
+            if rejected.source_id:
+                seen.add(str(rejected.source_id))
+        for raw in parsed.records:
+            report.fetched += 1
+            quarantined_before = report.quarantined
+            source_id = land(db, private, raw, source, ctx, report, check_duplicates)
+            if source_id:
+                seen.add(source_id)
+                if report.quarantined == quarantined_before:
+                    landed.append(source_id)
+            if progress:
+                progress.update(report)
+    if progress:
+        progress.done()
+    if complete:
+        _tombstone_missing(db, source, seen, report)
+    return landed
+
+
+def _tombstone_missing(db: sqlite_utils.Database, source: Source, seen: set[str], report: RunReport) -> None:
+    active = db.execute(
+        "SELECT source_id, record_id FROM provenance WHERE source = ? AND table_name = 'services'"
+        " AND deleted_at IS NULL",
+        [source.name],
+    ).fetchall()
+    missing = [(source_id, record_id) for source_id, record_id in active if source_id not in seen]
+    if not missing:
+        return
+    listed = len(active) - len(missing)
+    if len(seen) == 0 or listed < len(active) * SHRINK_LIMIT:
+        report.result = "flagged"
+        report.message = (
+            f"the listing shrank from {len(active)} to {listed} services; nothing was withdrawn"
+            " — check the feed, then sync again"
+        )
+        return
+    for _, record_id in missing:
+        if tombstone(db, "services", record_id, source):
+            report.deleted += 1
+
+
+def _fetcher(feed: Feed, validators: dict):
+    conditional = {}
+    if feed.format in SINGLE_DOCUMENT_FORMATS and (validators.get("etag") or validators.get("last_modified")):
+        conditional = {feed.url: (validators.get("etag"), validators.get("last_modified"))}
+    inner = make_fetcher(allow_private=feed.allow_private, conditional=conditional, deadline_seconds=_deadline())
+
+    def fetch(url: str) -> FetchResult:
+        result = inner(url)
+        if url == feed.url:
+            if result.not_modified:
+                raise NotModified()
+            validators["new"] = (result.etag, result.last_modified)
+        return result
+
+    return fetch
+
+
+def _deadline() -> float:
+    """Seconds one fetch may take in all; HARBOUR_FETCH_DEADLINE shortens it (tests, slow links lengthen it)."""
+    return float(os.environ.get("HARBOUR_FETCH_DEADLINE", "60"))
+
+
+def _validators(private: sqlite_utils.Database, feed: Feed) -> dict:
+    row = private.execute(
+        "SELECT etag, last_modified FROM feed_validators WHERE feed_name = ? AND url = ?", [feed.name, feed.url]
+    ).fetchone()
+    return {"etag": row[0], "last_modified": row[1]} if row else {}
+
+
+def _save_validators(private: sqlite_utils.Database, feed: Feed, validators: dict) -> None:
+    if feed.format not in SINGLE_DOCUMENT_FORMATS or "new" not in validators:
+        return
+    etag, last_modified = validators["new"]
+    private.execute(
+        "INSERT INTO feed_validators (feed_name, url, etag, last_modified) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (feed_name, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified",
+        [feed.name, feed.url, etag, last_modified],
+    )

@@ -75,7 +75,7 @@ def save_record(
         root_changed = (table, record_id) in changed_roots
         _upsert_provenance(db, table, record_id, source, source_id, digest, now)
         if table == "services" and root_changed:
-            refresh_service_search(db, record_id)
+            refresh_service_search(db, record_id, new=not exists)
     if not exists:
         return Outcome.CREATED
     return Outcome.UPDATED if root_changed else Outcome.UNCHANGED
@@ -91,10 +91,13 @@ def _apply(
     """Write the rows; return {(root table, id): "insert" | "update"} for each record that changed."""
     changed_roots: dict[tuple[str, str], str] = {}
     root_fields: dict[tuple[str, str], dict] = {}
+    inserted: set[str] = set()  # ids of rows created just now: nothing stale can hang from them
     for item in flat.rows:
         operation, changed = write_row(db, item.table, item.row, notes, likely_new=item.root == new_root)
         if operation is None:
             continue
+        if operation == "insert":
+            inserted.add(item.row["id"])
         key = (item.table, item.row["id"])
         if key == item.root:
             changed_roots[key] = operation
@@ -108,6 +111,8 @@ def _apply(
             changed_roots.setdefault(item.root, "update")
             root_fields.setdefault(item.root, {}).setdefault(item.table, ("", "changed"))
     for replacement in flat.replacements:
+        if replacement.parent_id in inserted:
+            continue
         stale = [
             row_id
             for (row_id,) in db.execute(

@@ -5,16 +5,19 @@ from __future__ import annotations
 import sqlite_utils
 
 
-def refresh_service_search(db: sqlite_utils.Database, service_id: str) -> None:
+def refresh_service_search(db: sqlite_utils.Database, service_id: str, new: bool = False) -> None:
+    """Re-index one service; `new` (just created, so neither indexed nor translated) skips two look-ups."""
     row = db.execute("SELECT rowid, name, description FROM services WHERE id = ?", [service_id]).fetchone()
     if row is None:
         return
     rowid, name, description = row
-    translated = db.execute(
-        "SELECT group_concat(text, ' ') FROM translations WHERE table_name = 'services' AND record_id = ?",
-        [service_id],
-    ).fetchone()[0]
-    db.execute("DELETE FROM services_fts WHERE rowid = ?", [rowid])
+    translated = None
+    if not new:
+        translated = db.execute(
+            "SELECT group_concat(text, ' ') FROM translations WHERE table_name = 'services' AND record_id = ?",
+            [service_id],
+        ).fetchone()[0]
+        db.execute("DELETE FROM services_fts WHERE rowid = ?", [rowid])
     db.execute(
         "INSERT INTO services_fts (rowid, name, description, translations) VALUES (?, ?, ?, ?)",
         [rowid, name, description or "", translated or ""],

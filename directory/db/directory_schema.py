@@ -188,3 +188,31 @@ def create_feed_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_service_links_service_id ON service_links (service_id)")
     # A feed's next run finds its records by the ids the feed uses.
     db.execute("CREATE INDEX idx_provenance_source ON provenance (source, source_id)")
+
+
+def create_notices(db: sqlite_utils.Database) -> None:
+    """Version 6: urgent notices (a clinic closed tomorrow, a scam warning) shown on top in the PWA.
+
+    Title and body are in the source language; their translations live in
+    `translations` with table_name 'notices'. A notice targets everyone, a
+    category (a Harbour taxonomy term) or an area (free text such as a postcode
+    district), and is shown between `starts` and `ends`.
+    """
+    db.execute(
+        """CREATE TABLE notices (
+            id TEXT PRIMARY KEY NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            severity TEXT NOT NULL DEFAULT 'info' CHECK (severity IN ('info', 'warning', 'urgent')),
+            category_id TEXT REFERENCES taxonomy_terms (id),
+            area TEXT,
+            service_id TEXT REFERENCES services (id),
+            starts TEXT NOT NULL,
+            ends TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            withdrawn TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_notices_category_id ON notices (category_id)")
+    db.execute("CREATE INDEX idx_notices_service_id ON notices (service_id)")

@@ -21,6 +21,7 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
     directory_schema.create_full_text_search,
     directory_schema.create_service_directory_view,
     directory_schema.create_feed_tables,
+    directory_schema.create_notices,
 ]
 
 PRIVATE_MIGRATIONS: list[Migration] = [

@@ -52,7 +52,8 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
         Route("/healthz", healthz),
         Route("/data", lambda request: RedirectResponse("/data/", status_code=301)),
     ]
-    routes += _pwa_routes(instance)
+    routes += _staff_routes(instance)
+    routes += _pwa_routes(instance)  # last: it ends with the catch-all static mount at /
     starlette = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)
     starlette.state.instance = instance
     starlette.state.datasette = datasette
@@ -67,6 +68,12 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
 
     app.state = starlette.state  # type: ignore[attr-defined]
     return app
+
+
+def _staff_routes(instance: Instance) -> list:
+    from directory.staff import routes as staff
+
+    return staff.routes(instance)
 
 
 def _pwa_routes(instance: Instance) -> list:

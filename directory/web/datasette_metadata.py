@@ -80,6 +80,23 @@ EXTENSION_TABLES = {
             "message": "What went wrong or needs a look, in plain words.",
         },
     ),
+    "notices": (
+        "Harbour extension: urgent notices (closures, warnings, new services) shown on top in the app.",
+        {
+            "id": "The notice's id.",
+            "title": "A short title, in the source language (translations in the translations table).",
+            "body": "What readers need to know.",
+            "severity": "info, warning or urgent.",
+            "category_id": "The Harbour category it concerns, if any.",
+            "area": "The area it concerns, if any (e.g. a postcode district).",
+            "service_id": "The service it concerns, if any.",
+            "starts": "When it starts being shown (UTC).",
+            "ends": "When it stops being shown (UTC); empty means until withdrawn.",
+            "created": "When it was written (UTC).",
+            "updated": "When it last changed (UTC).",
+            "withdrawn": "When staff withdrew it (UTC).",
+        },
+    ),
     "service_links": (
         "Harbour extension: listings from different sources found to be the same service, shown once.",
         {

@@ -1,0 +1,1 @@
+"""The staff and publisher workspace: /staff/ pages and the /api/ JSON API."""

@@ -28,10 +28,16 @@ test: setup
 	$(VENV)/bin/pytest
 
 # Each benchmark prints its figures as ratios against a baseline measured in the same run.
-BENCHES := import sync
+BENCHES := import sync pwa
 
 bench: setup
 	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(PY) -m bench.$$name || exit 1; done
+
+# Accessibility and best-practices scores of / and /services on a fresh demo; fails under 95.
+CHROME_PATH ?= /usr/bin/chromium
+
+lighthouse: setup
+	CHROME_PATH=$(CHROME_PATH) node tools/lighthouse.mjs --harbour $(HARBOUR) --min 95 / /services
 
 lint: setup
 	$(VENV)/bin/ruff check directory datasette_plugins tests bench

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,16 @@ class Instance:
 
     def private(self) -> sqlite_utils.Database:
         return open_private(self.private_path)
+
+    @contextmanager
+    def databases(self) -> Iterator[tuple[sqlite_utils.Database, sqlite_utils.Database]]:
+        """Both databases, opened for one unit of work and closed after it."""
+        db, private = self.directory(), self.private()
+        try:
+            yield db, private
+        finally:
+            db.close()
+            private.close()
 
 
 def init_instance(data_dir: Path, *, demo: bool = False, settings: Settings | None = None) -> Instance:

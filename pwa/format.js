@@ -71,3 +71,59 @@ export function languageName(entry, language) {
   }
   return entry.name || entry.code;
 }
+
+// `sms:` like `tel:`: ASCII digits, no extension (a text cannot dial one).
+export function smsHref(number) {
+  const tel = telHref(number);
+  return tel ? `sms:${tel.slice(4).split(",")[0]}` : null;
+}
+
+// WhatsApp wants the full international number, digits only; a national number
+// ("07700 900123") cannot be told apart from one abroad, so it gets no link.
+export function whatsappHref(number) {
+  const ascii = asciiDigits(number).trim();
+  const digits = ascii.replace(/[^0-9]/g, "");
+  if (ascii.startsWith("+")) return digits.length >= 8 ? `https://wa.me/${digits}` : null;
+  if (digits.startsWith("00")) return digits.length >= 10 ? `https://wa.me/${digits.slice(2)}` : null;
+  return null;
+}
+
+// Minutes since midnight as a 24-hour time in the reader's digits; 1440 reads "24:00".
+export function formatTime(minutes, language) {
+  const midnightEnd = minutes >= 24 * 60;
+  const date = new Date(Date.UTC(1970, 0, 1, Math.floor((minutes % 1440) / 60), minutes % 60));
+  try {
+    const options = { hour: "2-digit", minute: "2-digit", timeZone: "UTC", hourCycle: midnightEnd ? "h24" : "h23" };
+    return new Intl.DateTimeFormat(intlLocales(language), options).format(date);
+  } catch {
+    const hh = midnightEnd ? 24 : Math.floor(minutes / 60);
+    return `${String(hh).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+  }
+}
+
+// A civil day number (days since 1970-01-01) as a short date: "30 Nov".
+export function formatDay(day, language) {
+  try {
+    return new Intl.DateTimeFormat(intlLocales(language), { day: "numeric", month: "short", timeZone: "UTC" }).format(
+      new Date(day * 86400000),
+    );
+  } catch {
+    return new Date(day * 86400000).toISOString().slice(5, 10);
+  }
+}
+
+// Kilometres, or metres under one: "400 m", "2.3 km".
+export function formatDistance(km, language) {
+  const metres = km < 1;
+  const value = metres ? Math.max(50, Math.round((km * 1000) / 50) * 50) : Math.round(km * 10) / 10;
+  try {
+    return new Intl.NumberFormat(intlLocales(language), {
+      style: "unit",
+      unit: metres ? "meter" : "kilometer",
+      unitDisplay: "short",
+      maximumFractionDigits: 1,
+    }).format(value);
+  } catch {
+    return metres ? `${value} m` : `${value} km`;
+  }
+}

@@ -1,5 +1,6 @@
 // The interface language: a saved choice, else the phone's languages, else ask.
 // The choice is kept on this phone only (localStorage; never a cookie, never sent).
+import { intlLocales } from "./format.js";
 
 const SAVED_KEY = "harbour.language";
 const DEFAULT_LANGUAGE = "en";
@@ -8,6 +9,7 @@ const ALIASES = { "fa-af": "prs", fa: "prs", "fa-ir": "prs", prs: "prs" };
 
 let strings = {};
 let english = {};
+let current = DEFAULT_LANGUAGE;
 
 export async function loadLanguages() {
   const response = await fetch("/i18n/languages.json");
@@ -52,6 +54,7 @@ async function fetchStrings(code) {
 export async function applyLanguage(code, languages) {
   if (!english.app_name) english = await fetchStrings(DEFAULT_LANGUAGE);
   strings = code === DEFAULT_LANGUAGE ? english : await fetchStrings(code);
+  current = code;
   const root = document.documentElement;
   root.lang = code;
   root.dir = languages[code]?.dir || "ltr";
@@ -64,8 +67,43 @@ export async function applyLanguage(code, languages) {
   document.title = t("app_name");
 }
 
+export function currentLanguage() {
+  return current;
+}
+
+// Strings for tests and tools that have no page to load them into.
+export function useStrings(code, table, englishTable = table) {
+  current = code;
+  strings = table;
+  english = englishTable;
+}
+
+// A plural string is an object of CLDR forms ({one, few, many, other…}); the language's
+// own rules pick the form, "other" when a form is missing.
+function pluralForm(forms, n, language) {
+  let category = "other";
+  try {
+    category = new Intl.PluralRules(intlLocales(language)).select(Number(n));
+  } catch {
+    // no rules for this language: "other"
+  }
+  return forms[category] ?? forms.other ?? Object.values(forms)[0];
+}
+
+function formatValue(value, language) {
+  if (typeof value !== "number") return String(value);
+  try {
+    return new Intl.NumberFormat(intlLocales(language)).format(value);
+  } catch {
+    return String(value);
+  }
+}
+
 // A UI string with {placeholders} filled; English if a translation lacks it, never a bare key.
 export function t(key, values = {}) {
-  const template = strings[key] ?? english[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match));
+  const own = strings[key] !== undefined;
+  const language = own ? current : DEFAULT_LANGUAGE;
+  let template = own ? strings[key] : english[key] ?? key;
+  if (template && typeof template === "object") template = pluralForm(template, values.n ?? 0, language);
+  return String(template).replace(/\{(\w+)\}/g, (match, name) => (name in values ? formatValue(values[name], language) : match));
 }

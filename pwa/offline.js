@@ -1,6 +1,6 @@
 // Talking to the service worker: register it, ask it to keep a language for offline
-// use, hear when it has fresher data. The page marks <html data-offline-ready="true">
-// only after the worker confirms the shell and this language's bundle are stored.
+// use (which also brings it up to date), hear when it has stored fresher data.
+// data.js builds the page's data API on these; app.js may still call them directly.
 
 export async function registerWorker() {
   if (!("serviceWorker" in navigator)) return null;
@@ -19,16 +19,48 @@ function ask(worker, message) {
   });
 }
 
-// → {ready, version} once the worker has stored everything `language` needs offline.
-export async function keepForOffline(language) {
-  if (!("serviceWorker" in navigator)) return { ready: false };
-  const registration = await navigator.serviceWorker.ready;
-  return ask(registration.active, { type: "keep-language", language });
+const asking = new Map(); // language → the answer on its way: callers at the same time share it
+
+/**
+ * Ask the worker to store `language` for offline use and to bring it up to date.
+ * Never blocks on the network for the page: the page already shows what it has.
+ * @param {string} language
+ * @returns {Promise<{ready: boolean, state?: "up-to-date" | "stale" | "offline",
+ *   version?: number | null, generated?: string | null}>} `ready`: the shell and this
+ *   language's bundle are stored, so the page works offline.
+ */
+export function keepForOffline(language) {
+  if (!("serviceWorker" in navigator)) return Promise.resolve({ ready: false });
+  if (!asking.has(language)) {
+    const answer = navigator.serviceWorker.ready
+      .then((registration) => ask(registration.active, { type: "keep-language", language }))
+      .finally(() => asking.delete(language));
+    asking.set(language, answer);
+  }
+  return asking.get(language);
 }
 
+/**
+ * Call `callback({language, version, generated})` each time the worker stores a newer
+ * bundle than the one it held (the page should load its data again).
+ */
 export function onDataUpdated(callback) {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.addEventListener("message", (event) => {
-    if (event.data?.type === "data-updated") callback(event.data.version);
+    if (event.data?.type === "data-updated") callback(event.data);
   });
+}
+
+let persistAsked = false;
+
+// Ask once that the browser keep our storage under pressure; it may say no, and the
+// data is then still there until the browser needs the space.
+export async function askPersistentStorage() {
+  if (persistAsked || !navigator.storage?.persist) return;
+  persistAsked = true;
+  try {
+    if (!(await navigator.storage.persisted())) await navigator.storage.persist();
+  } catch {
+    // not granted: nothing else to do
+  }
 }

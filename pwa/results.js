@@ -1,5 +1,11 @@
-// The list of services: each item one link, named by the service.
-import { h } from "./dom.js";
+// The list of services: each item one link, named by the service, with what helps
+// choose at a glance: a category picture, open now, free, how far.
+import { categoryIcon, h } from "./dom.js";
+import { topCategoryOf } from "./filters.js";
+import { formatDistance } from "./format.js";
+import { serviceDistance } from "./geo.js";
+import { hasHours, isOpenNow } from "./hours.js";
+import { t } from "./i18n.js";
 
 // Text that fell back to the source language is marked so, for screen readers and fonts.
 export function langOf(service, key, bundle) {
@@ -10,7 +16,26 @@ export function serviceHref(id) {
   return `#/service/${encodeURIComponent(id)}`;
 }
 
-export function renderResults(list, services, bundle) {
+function facts(service, bundle, context) {
+  const items = [];
+  if (hasHours(service.schedules)) {
+    items.push(
+      isOpenNow(service.schedules, context.now, bundle.timezone)
+        ? h("span", { class: "fact open" }, t("open_now"))
+        : h("span", { class: "fact closed" }, t("closed_now")),
+    );
+  }
+  if ((service.attributes || []).includes("free")) {
+    const free = (bundle.attributes || []).find((a) => a.code === "free");
+    if (free?.name) items.push(h("span", { class: "fact" }, free.name));
+  }
+  const km = serviceDistance(service, context.position);
+  if (km !== null) items.push(h("span", { class: "fact distance" }, formatDistance(km, bundle.language)));
+  return items.length ? h("span", { class: "result-facts" }, items) : null;
+}
+
+// `context`: {now, position}; the position, when known, only measures distances here.
+export function renderResults(list, services, bundle, context) {
   const categories = new Map(bundle.categories.map((c) => [c.id, c]));
   list.replaceChildren(
     ...services.map((service) => {
@@ -24,8 +49,14 @@ export function renderResults(list, services, bundle) {
         h(
           "a",
           { href: serviceHref(service.id), class: "result" },
-          h("span", { class: "result-name", ...langOf(service, "name", bundle) }, service.name),
-          meta ? h("span", { class: "result-meta" }, meta) : null,
+          categoryIcon(topCategoryOf(service, bundle.categories)),
+          h(
+            "span",
+            { class: "result-text" },
+            h("span", { class: "result-name", ...langOf(service, "name", bundle) }, service.name),
+            meta ? h("span", { class: "result-meta" }, meta) : null,
+            facts(service, bundle, context),
+          ),
         ),
       );
     }),

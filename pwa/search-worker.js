@@ -1,10 +1,17 @@
 // MiniSearch over the bundle's normalised text. Texts arrive normalised, so terms
 // are used as they are; only the query is normalised here (normalise.js, the same
 // rules as the Python that made the bundle).
+//
+// A built index is kept in Cache Storage per bundle (language, version, hash), so
+// opening the app again loads it (MiniSearch.loadJSON) instead of indexing every
+// service again; the index of an older bundle of the language is dropped.
 import MiniSearch from "/vendor/minisearch.js";
 import { normalise } from "/normalise.js";
 
+const INDEX_CACHE = "harbour-search-index-v1";
 let index = null;
+let indexKey = null; // the cache key `index` was loaded or built for
+let ready = Promise.resolve();
 
 const OPTIONS = {
   fields: ["name", "search"],
@@ -20,14 +27,59 @@ const OPTIONS = {
   },
 };
 
-self.addEventListener("message", ({ data }) => {
-  if (data.type === "index") {
-    index = new MiniSearch(OPTIONS);
-    index.addAll(data.docs);
-    self.postMessage({ seq: data.seq, count: index.documentCount });
-  } else if (data.type === "search") {
-    const query = normalise(data.query);
-    const ids = query && index ? index.search(query).map((hit) => hit.id) : null;
-    self.postMessage({ seq: data.seq, ids });
+// `/search-index/{language}/{version}-{hash}`: the key search.js sends.
+const keyUrl = (key) => new URL(key, self.location.origin).href;
+const languageOf = (key) => key.split("/")[2];
+
+async function loadCached(key) {
+  if (!key || !("caches" in self)) return null;
+  try {
+    const stored = await (await caches.open(INDEX_CACHE)).match(keyUrl(key));
+    return stored ? MiniSearch.loadJSON(await stored.text(), OPTIONS) : null;
+  } catch {
+    return null; // a damaged entry: build it again
   }
+}
+
+async function storeIndex(key, built) {
+  if (!key || !("caches" in self)) return;
+  try {
+    const cache = await caches.open(INDEX_CACHE);
+    await cache.put(keyUrl(key), new Response(JSON.stringify(built), { headers: { "Content-Type": "application/json" } }));
+    for (const request of await cache.keys()) {
+      const path = new URL(request.url).pathname;
+      if (path !== key && languageOf(path) === languageOf(key)) await cache.delete(request);
+    }
+  } catch {
+    // storage full or refused: the index is built again next time
+  }
+}
+
+async function handle(data) {
+  if (data.type === "load") {
+    if (data.key && data.key === indexKey) return { found: true, count: index.documentCount }; // loaded ahead
+    const cached = await loadCached(data.key);
+    if (cached) [index, indexKey] = [cached, data.key];
+    return { found: Boolean(cached), count: cached ? cached.documentCount : 0 };
+  }
+  if (data.type === "index") {
+    const built = new MiniSearch(OPTIONS);
+    built.addAll(data.docs);
+    [index, indexKey] = [built, data.key];
+    storeIndex(data.key, built); // after answering: nobody waits for the write
+    return { count: built.documentCount };
+  }
+  if (data.type === "search") {
+    const query = normalise(data.query);
+    return { ids: query && index ? index.search(query).map((hit) => hit.id) : null };
+  }
+  return {};
+}
+
+self.addEventListener("message", ({ data }) => {
+  // In order: a search sent after an index waits for that index.
+  ready = ready
+    .then(() => handle(data))
+    .catch(() => ({}))
+    .then((answer) => self.postMessage({ seq: data.seq, ...answer }));
 });

@@ -1,7 +1,23 @@
 // Search runs in a worker (search-worker.js) so typing never waits for MiniSearch.
+import { bundleInfo, onBundleFound } from "./data.js";
+
+/** How the last index came to be: {source: "cache" | "built", key, count, ms} (tests and benchmarks read it). */
+export const indexStats = { source: null, key: null, count: 0, ms: 0 };
+
+const keyOf = (info) => `/search-index/${info.language}/${info.version}-${String(info.sha256).slice(0, 16)}`;
+let latest = null; // the worker of the last createSearch(): it may load an index before it is asked
+let found = null; // a stored bundle found before any worker existed
+
+// A stored bundle was found: start loading its index while the page reads the bundle.
+onBundleFound((info) => {
+  found = info;
+  latest?.postMessage({ type: "load", key: keyOf(info), seq: 0 });
+});
 
 export function createSearch() {
   const worker = new Worker("/search-worker.js", { type: "module" });
+  latest = worker;
+  if (found) worker.postMessage({ type: "load", key: keyOf(found), seq: 0 });
   const pending = new Map();
   let sequence = 0;
   worker.addEventListener("message", ({ data }) => {
@@ -17,12 +33,27 @@ export function createSearch() {
     });
   }
   return {
-    // The bundle brings its text normalised (by Python); only the query is normalised here.
-    index: (services) =>
-      ask({
-        type: "index",
-        docs: services.map((s) => ({ id: s.id, name: s.search_name || "", search: s.search || "" })),
-      }),
+    /**
+     * Index these services. The bundle brings its text normalised (by Python); only the
+     * query is normalised here. With `info` ({language, version, sha256}; by default that
+     * of the bundle data.js loaded them from) the index is cached for that bundle, and a
+     * later call for the same bundle loads it instead of indexing again.
+     */
+    async index(services, info = bundleInfo(services)) {
+      const started = performance.now();
+      const key = info ? keyOf(info) : null;
+      if (key) {
+        const cached = await ask({ type: "load", key });
+        if (cached.found) {
+          performance.mark("harbour:index-ready");
+          return Object.assign(indexStats, { source: "cache", key, count: cached.count, ms: performance.now() - started });
+        }
+      }
+      const docs = services.map((s) => ({ id: s.id, name: s.search_name || "", search: s.search || "" }));
+      const built = await ask({ type: "index", docs, key });
+      performance.mark("harbour:index-ready");
+      return Object.assign(indexStats, { source: "built", key, count: built.count, ms: performance.now() - started });
+    },
     // → ids best first, or null for an empty query (show everything).
     query: (text) => ask({ type: "search", query: text }).then((answer) => answer.ids),
   };

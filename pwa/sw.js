@@ -3,32 +3,40 @@
 // this script and the browser installs the new shell.
 //
 // - shell: precached at install, verified against its hashes, served cache-first;
-// - data: the manifest and the bundles of the languages this phone keeps, cache-first;
-//   when online, each manifest request also checks for a newer version in the
-//   background, stores the new bundles, then tells the pages;
-// - the page asks "keep-language" to store its language and hears whether all is ready.
-/* global SHELL, SHELL_VERSION */
+// - data: per language, the bundle under its content-hashed URL and a pointer to it
+//   (`/bundle/local/{lang}` → {version, url, sha256, generated, checked}) in DATA_CACHE.
+//   The page reads them directly (data.js); only this worker writes them.
+// - updates: the page asks "keep-language" (on open, every ~30 minutes, when back
+//   online). The worker fetches the manifest; if its language's bundle changed, it asks
+//   for a delta since the version it holds, applies it in memory (delta.js), checks the
+//   result hashes to what the server says, writes it under its new URL, and only then
+//   moves the pointer. A failed or half-done update leaves the old data in place.
+/* global SHELL, SHELL_VERSION, applyDelta */
+importScripts("/delta.js");
 
 const SHELL_CACHE = `harbour-shell-${SHELL_VERSION}`;
-const DATA_CACHE = "harbour-data-v1"; // the page (data.js) writes here on a first visit
+const DATA_CACHE = "harbour-data-v1"; // shared with data.js, which reads it
 const MANIFEST = "/bundle/manifest.json";
-const BUNDLE = /^\/bundle\/([a-z]{2,3})\.[0-9a-f]+\.json$/;
+const BUNDLE = /^\/bundle\/([a-z]{2,3})\.([0-9a-f]+)\.json$/;
 const APP_PAGES = new Set(["/", "/index.html"]);
-const MATCH = { ignoreVary: true, ignoreSearch: false };
+const MATCH = { ignoreVary: true };
+const JSON_TYPE = { "Content-Type": "application/json" };
 
-async function sha256(buffer) {
-  const digest = await crypto.subtle.digest("SHA-256", buffer);
+const pointerKey = (language) => `/bundle/local/${language}`;
+const bundleUrl = (language, sha) => `/bundle/${language}.${sha.slice(0, 16)}.json`;
+
+async function sha256(bytes) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 // Fetch, check the bytes are the ones announced, store. A mismatch (a deploy in
 // between) fails the whole step, leaving what was stored before.
-async function storeVerified(cache, url, expected, prefixOnly) {
+async function storeVerified(cache, url, expected) {
   const response = await fetch(url, { cache: "no-cache" });
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   const body = await response.arrayBuffer();
-  const digest = await sha256(body);
-  if (prefixOnly ? !digest.startsWith(expected) : digest !== expected) throw new Error(`${url}: hash mismatch`);
+  if (!(await sha256(body)).startsWith(expected)) throw new Error(`${url}: hash mismatch`);
   const headers = { "Content-Type": response.headers.get("Content-Type") || "application/octet-stream" };
   await cache.put(url, new Response(body, { headers }));
 }
@@ -37,7 +45,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
-      await Promise.all(Object.entries(SHELL).map(([url, hash]) => storeVerified(cache, url, hash, true)));
+      await Promise.all(Object.entries(SHELL).map(([url, hash]) => storeVerified(cache, url, hash)));
       await self.skipWaiting();
     })(),
   );
@@ -56,7 +64,7 @@ self.addEventListener("activate", (event) => {
 
 // --- data ------------------------------------------------------------------------
 
-// One data update at a time: a keep-language and a background check must not interleave.
+// One data update at a time: two pages (or a page and a timer) must not interleave.
 let queue = Promise.resolve();
 function serially(task) {
   const run = queue.then(task, task);
@@ -64,38 +72,82 @@ function serially(task) {
   return run;
 }
 
+// → {response, body}, {failed: true} when the server answers amiss, null when offline.
 async function freshManifest() {
+  let response;
   try {
-    const response = await fetch(MANIFEST, { cache: "no-store" });
-    return response.ok ? { response, body: await response.clone().json() } : null;
+    response = await fetch(MANIFEST, { cache: "no-store" });
   } catch {
-    return null; // offline
+    return null;
   }
+  return response.ok ? { response, body: await response.clone().json() } : { failed: true };
 }
 
-async function keptLanguages(cache) {
-  const languages = new Set();
-  for (const request of await cache.keys()) {
-    const match = new URL(request.url).pathname.match(BUNDLE);
-    if (match) languages.add(match[1]);
-  }
-  return languages;
+async function readJSON(cache, key) {
+  const stored = await cache.match(key, MATCH);
+  return stored ? stored.json() : null;
 }
 
-// Store `manifest` with the bundles of every kept language (and `more`), then drop
-// bundles it no longer names: the stored manifest never points at a missing bundle.
-async function storeData(cache, fresh, more = []) {
-  const languages = new Set([...(await keptLanguages(cache)), ...more]);
-  for (const language of languages) {
-    const entry = fresh.body.languages[language];
-    if (entry && !(await cache.match(entry.url, MATCH))) await storeVerified(cache, entry.url, entry.sha256, false);
-  }
-  await cache.put(MANIFEST, fresh.response);
-  const named = new Set(Object.values(fresh.body.languages).map((entry) => entry.url));
+// Write a verified bundle under its URL, then switch the language's pointer to it, then
+// drop the language's older bundle: the pointer never names something missing.
+async function install(cache, language, bytes, sha, bundle, checked) {
+  const url = bundleUrl(language, sha);
+  await cache.put(url, new Response(bytes, { headers: JSON_TYPE }));
+  const pointer = { version: bundle.version, url, sha256: sha, generated: bundle.generated, checked };
+  await cache.put(pointerKey(language), new Response(JSON.stringify(pointer), { headers: JSON_TYPE }));
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname;
-    if (BUNDLE.test(path) && !named.has(path)) await cache.delete(request);
+    const match = path.match(BUNDLE);
+    if (match && match[1] === language && path !== url) await cache.delete(request);
   }
+  return pointer;
+}
+
+// A bundle already in the cache under its content-hashed URL (the page stores what it
+// downloads on a first visit, or an older worker stored it): take it, once its bytes
+// prove to be the ones its name says, so nothing is downloaded twice.
+async function adopt(cache, language) {
+  for (const request of await cache.keys()) {
+    const match = new URL(request.url).pathname.match(BUNDLE);
+    if (!match || match[1] !== language) continue;
+    const bytes = await (await cache.match(request)).arrayBuffer();
+    const sha = await sha256(bytes);
+    if (sha.startsWith(match[2])) {
+      return install(cache, language, bytes, sha, JSON.parse(new TextDecoder().decode(bytes)), null);
+    }
+    await cache.delete(request);
+  }
+  return null;
+}
+
+async function download(cache, language, entry, checked) {
+  const response = await fetch(entry.url, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${entry.url}: ${response.status}`);
+  const bytes = await response.arrayBuffer();
+  const sha = await sha256(bytes);
+  if (sha !== entry.sha256) throw new Error(`${entry.url}: hash mismatch`);
+  return install(cache, language, bytes, sha, JSON.parse(new TextDecoder().decode(bytes)), checked);
+}
+
+// From the version held to the server's: a delta, patched in memory and verified.
+async function update(cache, language, pointer, entry, checked) {
+  const response = await fetch(`/bundle/${language}/delta?since=${pointer.version}`, { cache: "no-store" });
+  if (!response.ok) throw new Error(`delta: ${response.status}`);
+  const bytes = await response.arrayBuffer();
+  const answer = JSON.parse(new TextDecoder().decode(bytes));
+  if (Array.isArray(answer.services)) {
+    // Too old for a delta: the answer is the bundle itself.
+    return install(cache, language, bytes, await sha256(bytes), answer, checked);
+  }
+  const held = await readJSON(cache, pointer.url);
+  try {
+    const patched = new TextEncoder().encode(JSON.stringify(applyDelta(held, answer)));
+    const sha = await sha256(patched);
+    if (sha === answer.sha256) return install(cache, language, patched, sha, answer, checked);
+  } catch {
+    // a delta that does not fit what this phone holds
+  }
+  return download(cache, language, entry, checked); // never show a bundle the server did not make
 }
 
 async function shellComplete() {
@@ -104,29 +156,42 @@ async function shellComplete() {
   return true;
 }
 
+async function notify(message) {
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
+}
+
+// Store `language` for offline use if it is not, bring it up to date if online.
+// → {ready, state: "up-to-date" | "offline" | "stale", version, generated, sha256}
 async function keepLanguage(language) {
   const cache = await caches.open(DATA_CACHE);
   const fresh = await freshManifest();
-  if (fresh) await storeData(cache, fresh, [language]);
-  const stored = await cache.match(MANIFEST);
-  if (!stored) return { ready: false };
-  const manifest = await stored.json();
-  const entry = manifest.languages[language];
-  const ready = Boolean(entry && (await cache.match(entry.url, MATCH)) && (await shellComplete()));
-  return { ready, version: manifest.version };
-}
-
-async function checkForUpdate() {
-  const cache = await caches.open(DATA_CACHE);
-  const fresh = await freshManifest();
-  if (!fresh) return;
-  const stored = await cache.match(MANIFEST);
-  const current = stored ? await stored.json() : null;
-  if (current && current.version === fresh.body.version) return;
-  await storeData(cache, fresh);
-  for (const client of await self.clients.matchAll({ type: "window" })) {
-    client.postMessage({ type: "data-updated", version: fresh.body.version });
+  const entry = fresh?.body?.languages[language];
+  const checked = new Date().toISOString();
+  let pointer = await readJSON(cache, pointerKey(language));
+  let state = fresh?.body ? "up-to-date" : fresh ? "stale" : "offline";
+  let had = pointer?.sha256;
+  try {
+    if (!pointer) {
+      pointer = await adopt(cache, language);
+      had = pointer?.sha256; // the page already shows what it downloaded
+    }
+    if (entry && !pointer) pointer = await download(cache, language, entry, checked);
+    else if (entry && pointer.sha256 !== entry.sha256) pointer = await update(cache, language, pointer, entry, checked);
+    else if (entry) {
+      pointer = { ...pointer, checked };
+      await cache.put(pointerKey(language), new Response(JSON.stringify(pointer), { headers: JSON_TYPE }));
+    } else if (fresh?.body) state = "stale"; // the server does not offer this language
+  } catch {
+    if (state === "up-to-date") state = "stale"; // the old data stays, and says how old it is
   }
+  if (fresh?.body) await cache.put(MANIFEST, fresh.response);
+  if (pointer && had && pointer.sha256 !== had) {
+    const { version, generated, sha256: sha } = pointer;
+    notify({ type: "data-updated", language, version, generated, sha256: sha });
+  }
+  const ready = Boolean(pointer && (await cache.match(pointer.url, MATCH)) && (await shellComplete()));
+  const { version = null, generated = null, sha256: sha = null } = pointer || {};
+  return { ready, state, version, generated, sha256: sha };
 }
 
 self.addEventListener("message", (event) => {
@@ -134,7 +199,7 @@ self.addEventListener("message", (event) => {
   const reply = event.ports[0];
   event.waitUntil(
     serially(() => keepLanguage(event.data.language))
-      .catch(() => ({ ready: false }))
+      .catch(() => ({ ready: false, state: "stale" }))
       .then((answer) => reply?.postMessage(answer)),
   );
 });
@@ -142,29 +207,25 @@ self.addEventListener("message", (event) => {
 // --- requests ----------------------------------------------------------------------
 
 async function fromCache(cacheName, key, request) {
-  const cache = await caches.open(cacheName);
-  const hit = await cache.match(key, MATCH);
-  if (hit) return hit;
-  const response = await fetch(request);
-  // A content-hashed bundle never changes: keep it once fetched.
-  if (response.ok && cacheName === DATA_CACHE) await cache.put(key, response.clone());
-  return response;
+  const hit = await (await caches.open(cacheName)).match(key, MATCH);
+  return hit || fetch(request);
 }
 
-async function manifestResponse(event) {
-  const cache = await caches.open(DATA_CACHE);
-  const stored = await cache.match(MANIFEST);
-  if (!stored) return fetch(event.request);
-  // Answer at once from the phone; look for news without making anyone wait.
-  event.waitUntil(serially(checkForUpdate).catch(() => {}));
-  return stored;
+async function networkThenStored(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const stored = await (await caches.open(DATA_CACHE)).match(MANIFEST);
+    if (stored) return stored;
+    throw error;
+  }
 }
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname === MANIFEST) {
-    event.respondWith(manifestResponse(event));
+    event.respondWith(networkThenStored(event.request));
   } else if (BUNDLE.test(url.pathname)) {
     event.respondWith(fromCache(DATA_CACHE, url.pathname, event.request));
   } else if (event.request.mode === "navigate" && APP_PAGES.has(url.pathname)) {
@@ -172,5 +233,5 @@ self.addEventListener("fetch", (event) => {
   } else if (Object.hasOwn(SHELL, url.pathname)) {
     event.respondWith(fromCache(SHELL_CACHE, url.pathname, event.request));
   }
-  // Anything else (Datasette, the HSDS API, staff pages) goes to the network as usual.
+  // Anything else (deltas, Datasette, the HSDS API, staff pages) goes to the network as usual.
 });

@@ -16,7 +16,7 @@ from directory.bundle.shell import service_worker_source, shell_files
 from directory.config import UI_LANGUAGES
 from directory.paths import DEMO_DIR
 from directory.store import Source, save_record, set_translation, tombstone
-from directory.store.changes import latest_change
+from directory.store.changes import latest_change, log_change
 from directory.web.app import create_app
 
 with warnings.catch_warnings():
@@ -124,7 +124,7 @@ def test_ukrainian_and_tigrinya_bundles_never_hold_a_blank_name_or_description(d
             assert service.get("description", "x").strip(), service["id"]
 
 
-def test_bundle_leaves_out_empty_values_everywhere(db, demo_instance):
+def test_bundle_leaves_out_empty_values_below_its_fixed_top_level_keys(db, demo_instance):
     def empties(value, path="$"):
         if value is None or value == "" or value == [] or value == {}:
             yield path
@@ -135,7 +135,13 @@ def test_bundle_leaves_out_empty_values_everywhere(db, demo_instance):
             for index, item in enumerate(value):
                 yield from empties(item, f"{path}[{index}]")
 
-    found = list(empties(build_bundle(db, "ar", demo_instance.settings)))
+    bundle = build_bundle(db, "ar", demo_instance.settings)
+    # Every top-level key is always there (a delta replaces values, never adds keys).
+    assert list(bundle) == [
+        "version", "language", "source_language", "generated", "name", "timezone",
+        "categories", "attributes", "notices", "services",
+    ]
+    found = [path for key, value in bundle.items() for path in empties(value, f"$.{key}") if path != "$.notices"]
     assert not found, found[:10]
 
 
@@ -158,6 +164,52 @@ def test_category_ids_and_attribute_codes_refer_to_the_bundle_lists(db, demo_ins
         assert set(service.get("categories", [])) <= categories
         assert set(service.get("attributes", [])) <= attributes
     assert next(c for c in bundle["categories"] if c["code"] == "health")["name"] == "Santé"
+
+
+def add_notice(db, notice_id: str, **columns) -> None:
+    row = {"title": "Clinic closed", "body": "Closed for repairs.", "severity": "warning",
+           "starts": "2026-01-01T00:00:00Z", "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z"}
+    row.update(columns, id=notice_id)
+    db.execute(f"INSERT INTO notices ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+    log_change(db, "notices", notice_id, "insert")
+
+
+def test_current_and_upcoming_notices_are_in_the_bundle_in_the_readers_language_with_fallback(db, demo_instance):
+    service = demo_services()[0]["id"]
+    health = db.execute("SELECT id FROM taxonomy_terms WHERE code = 'health'").fetchone()[0]
+    add_notice(db, "now", severity="urgent", service_id=service, ends="2999-01-01T00:00:00Z")
+    set_translation(db, "notices", "now", "title", "ar", "العيادة مغلقة")
+    set_translation(db, "notices", "now", "body", "ar", "مغلقة للإصلاح.")
+    add_notice(db, "upcoming", starts="2999-01-01T00:00:00Z", category_id=health, area="KM4")
+    add_notice(db, "ended", ends="2026-01-02T00:00:00Z")
+    add_notice(db, "withdrawn", withdrawn="2026-01-01T01:00:00Z")
+    notices = build_bundle(db, "ar", demo_instance.settings)["notices"]
+    assert notices == [
+        {"id": "now", "title": "العيادة مغلقة", "body": "مغلقة للإصلاح.", "severity": "urgent",
+         "service": service, "starts": "2026-01-01T00:00:00Z", "ends": "2999-01-01T00:00:00Z"},
+        {"id": "upcoming", "title": "Clinic closed", "body": "Closed for repairs.", "severity": "warning",
+         "category": health, "area": "KM4", "starts": "2999-01-01T00:00:00Z", "fallback": ["body", "title"]},
+    ]
+    english = build_bundle(db, "en", demo_instance.settings)["notices"]
+    assert [n["title"] for n in english] == ["Clinic closed", "Clinic closed"]
+    assert not any("fallback" in n for n in english)
+
+
+def test_each_service_says_where_its_listing_comes_from(db, demo_instance):
+    services = build_bundle(db, "en", demo_instance.settings)["services"]
+    assert {json.dumps(s["source"]) for s in services} == {'{"kind": "demo"}'}
+    record = demo_services()[1]
+    publisher = record["organization_id"]
+    db.execute("INSERT INTO feeds (name, format, publisher_id, added) VALUES (?, 'hsds-json', ?, '2026-01-01')",
+               ["Kingsmere City Council feed", publisher])
+    save_record(db, "services", record, Source("feed:Kingsmere City Council feed"))
+    set_translation(db, "organizations", publisher, "name", "ar", "منظمة ناشرة")
+    save_record(db, "services", demo_services()[2], Source("staff:editor"))
+    by_id = {s["id"]: s for s in build_bundle(db, "ar", demo_instance.settings)["services"]}
+    assert by_id[record["id"]]["source"] == {
+        "kind": "feed", "names": ["Kingsmere City Council feed"], "by": ["منظمة ناشرة"]
+    }
+    assert by_id[demo_services()[2]["id"]]["source"] == {"kind": "staff"}
 
 
 def test_arabic_search_text_is_normalised_without_article_or_marks(db, demo_instance):
@@ -187,6 +239,8 @@ def test_manifest_lists_every_ui_language_with_a_content_hashed_url(client):
     for language, entry in manifest["languages"].items():
         assert entry["url"] == f"/bundle/{language}.{entry['sha256'][:16]}.json"
     assert manifest["delta_url"] == "/bundle/{lang}/delta?since={version}"
+    delta = client.get(manifest["delta_url"].format(lang="ar", version=manifest["version"]))
+    assert delta.status_code == 200 and delta.json()["language"] == "ar"
 
 
 def test_manifest_hashes_and_sizes_match_the_bytes_served(client):
@@ -198,6 +252,16 @@ def test_manifest_hashes_and_sizes_match_the_bytes_served(client):
         assert len(response.content) == entry["bytes"], language
         assert response.json()["version"] == manifest["version"]
         assert response.json()["language"] == language
+
+
+def test_bundle_is_served_immutable_and_brotli_compressed_when_accepted(client):
+    url = client.get("/bundle/manifest.json").json()["languages"]["ar"]["url"]
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert zipped.headers["content-encoding"] == "br"
+    gzipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert int(zipped.headers["content-length"]) < int(gzipped.headers["content-length"])
+    assert zipped.content == gzipped.content
 
 
 def test_bundle_is_served_immutable_and_gzipped_when_accepted(client):
@@ -235,6 +299,12 @@ def test_built_bundles_are_reused_until_the_version_changes(demo_instance):
     assert cache.by_filename(first["ti"].filename) is first["ti"]  # the old file still answers
 
 
+def test_one_bundle_cache_serves_every_reader_of_an_instance(demo_instance, empty_instance):
+    shared = BundleCache.for_instance(demo_instance)
+    assert BundleCache.for_instance(demo_instance) is shared
+    assert BundleCache.for_instance(empty_instance) is not shared
+
+
 def test_delta_since_a_version_holds_the_changed_service_and_the_withdrawn_one(client, demo_instance):
     since = client.get("/bundle/manifest.json").json()["version"]
     changed, withdrawn = demo_services()[1]["id"], demo_services()[2]["id"]
@@ -253,10 +323,12 @@ def test_delta_since_a_version_holds_the_changed_service_and_the_withdrawn_one(c
 
 
 def test_delta_since_the_current_version_is_empty(client):
-    version = client.get("/bundle/manifest.json").json()["version"]
-    assert client.get(f"/bundle/en/delta?since={version}").json() == {
-        "version": version, "language": "en", "since": version, "upserts": [], "deletes": []
-    }
+    manifest = client.get("/bundle/manifest.json").json()
+    version = manifest["version"]
+    delta = client.get(f"/bundle/en/delta?since={version}").json()
+    assert delta["version"] == delta["since"] == version
+    assert delta["sha256"] == manifest["languages"]["en"]["sha256"]
+    assert delta["upserts"] == delta["deletes"] == delta["notice_upserts"] == delta["notice_deletes"] == []
 
 
 def test_delta_from_an_unknown_future_version_is_the_full_bundle(client):
@@ -291,3 +363,25 @@ def test_service_worker_changes_when_a_shell_file_changes(tmp_path):
     (pwa / "index.html").write_text("<!doctype html><title>two</title>")
     assert service_worker_source(pwa) != first
     assert set(shell_files(pwa)) == {"/", "/vendor/minisearch.js"}
+
+
+def test_shell_files_are_served_brotli_compressed_and_revalidated(client):
+    plain = client.get("/app.js", headers={"Accept-Encoding": "identity"})
+    squeezed = client.get("/app.js", headers={"Accept-Encoding": "gzip, br"})
+    assert squeezed.headers["content-encoding"] == "br"
+    assert int(squeezed.headers["content-length"]) < len(plain.content) / 2
+    assert squeezed.content == plain.content
+    assert squeezed.headers["cache-control"] == "no-cache"
+    etag = squeezed.headers["etag"]
+    assert client.get("/app.js", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/vendor/minisearch.js", headers={"Accept-Encoding": "br"}).headers["content-encoding"] == "br"
+    assert client.get("/sw.js", headers={"Accept-Encoding": "br"}).headers["content-encoding"] == "br"
+
+
+def test_install_icons_are_served_but_not_precached(client):
+    source = client.get("/sw.js").text
+    shell = json.loads(re.search(r"const SHELL = (\{.*?\});", source, re.DOTALL).group(1))
+    assert "/icons/icon-512.png" not in shell and "/icons/icon.svg" in shell
+    icon = client.get("/icons/icon-512.png", headers={"Accept-Encoding": "gzip, br"})
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"
+    assert client.get("/no-such-file.js").status_code == 404

@@ -7,74 +7,31 @@ cache: what works offline works because the service worker stored it.
 
 from __future__ import annotations
 
-import json
 import re
-import time
+import uuid
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlparse
 
-import httpx
 import pytest
 
 from directory.store import set_translation
-from directory.store.changes import latest_change
-
-ALLOWED_SCHEMES = {"data", "blob"}
-
-
-def bundle_url(server, language: str) -> str:
-    return httpx.get(server.url + "/bundle/manifest.json").json()["languages"][language]["url"]
-
-
-def bundle(server, language: str) -> dict:
-    return httpx.get(server.url + bundle_url(server, language)).json()
-
-
-def wait_until(page, script: str, what: str, timeout: float = 30) -> None:
-    # page.wait_for_function evaluates strings, which the page's CSP forbids; evaluate() is allowed.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(script):
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting for {what}")
-        page.wait_for_timeout(100)
-
-
-class Watch:
-    """Every request a context makes, and every error its pages report."""
-
-    def __init__(self, context):
-        self.urls: list[str] = []
-        self.errors: list[str] = []
-        context.on("request", lambda request: self.urls.append(request.url))
-
-    def page(self, context):
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
-        return page
-
-    def foreign(self) -> list[str]:
-        found = []
-        for url in self.urls:
-            parts = urlparse(url)
-            if parts.scheme in ALLOWED_SCHEMES:
-                continue
-            if parts.scheme not in ("http", "https") or parts.hostname != "127.0.0.1":
-                found.append(url)
-        return found
+from directory.store.changes import latest_change, log_change
+from tests.pwa_helpers import (
+    Watch,
+    bundle,
+    bundle_url,
+    closing_at_five,
+    context_maker,
+    result_link,
+    search_for,
+    summer_day,
+    wait_until,
+)
 
 
 @pytest.fixture
 def new_context(browser):
-    contexts = []
-
-    def make(locale: str, width: int = 360):
-        context = browser.new_context(locale=locale, viewport={"width": width, "height": 740})
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
+    yield from context_maker(browser)
 
 
 def partly_typed(services: list[dict]) -> tuple[dict, str]:
@@ -84,16 +41,6 @@ def partly_typed(services: list[dict]) -> tuple[dict, str]:
         if len(words) >= 2 and len(words[-1]) >= 5:
             return service, service["name"][:-2].lower()
     pytest.fail("no demo service has a name of two words or more")
-
-
-def search_for(page, query: str) -> None:
-    """Type a query and wait until the list answers it, not the list from before."""
-    page.get_by_role("searchbox").fill(query)
-    page.wait_for_selector(f"#results[data-query={json.dumps(query, ensure_ascii=False)}]", state="attached")
-
-
-def result_link(page, service: dict):
-    return page.locator(f"#results li a[href='#/service/{service['id']}']")
 
 
 def test_after_first_visit_search_and_detail_work_offline_from_the_service_worker(new_context, demo_server):
@@ -205,24 +152,6 @@ def test_afghan_persian_phone_locale_gets_dari(new_context, demo_server):
     assert page.get_by_role("searchbox").get_attribute("placeholder") == "داکتر، وکیل، غذا…"
 
 
-def test_page_fits_a_320px_screen_with_48px_tap_targets(new_context, demo_server):
-    context = new_context("en-GB", width=320)
-    page = context.new_page()
-    page.goto(demo_server.url + "/")
-    page.wait_for_selector("#results li")
-    no_sideways_scroll = "() => document.documentElement.scrollWidth <= window.innerWidth"
-    assert page.evaluate(no_sideways_scroll)
-    targets = [page.get_by_role("searchbox"), page.locator("#language-button"), page.locator("#results a").first]
-    for target in targets:
-        box = target.bounding_box()
-        assert box["height"] >= 48 and box["width"] >= 48, (target, box)
-    page.locator("#results a").first.click()
-    page.get_by_role("heading", level=1).wait_for()
-    assert page.evaluate(no_sideways_scroll)
-    back = page.get_by_role("link", name=re.compile("Back"))
-    assert back.bounding_box()["height"] >= 48
-
-
 def test_installed_page_picks_up_new_data_from_a_background_check(new_context, demo_instance, server_for):
     server = server_for(demo_instance)
     service = bundle(server, "fr")["services"][0]
@@ -255,3 +184,195 @@ def test_installed_page_picks_up_new_data_from_a_background_check(new_context, d
     assert stored["version"] == version
     # The old bundle is gone: the phone keeps one copy of its language.
     assert sorted(stored["bundles"]) == sorted(["/bundle/manifest.json", bundle_url(server, "fr")])
+
+
+def swapped(word: str) -> str:
+    """The word with two neighbouring letters in its middle swapped: a common slip."""
+    middle = len(word) // 2
+    return word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+
+
+def test_latin_query_with_two_letters_swapped_still_finds_its_service(new_context, demo_server):
+    services = bundle(demo_server, "en")["services"]
+    # A long word (typo tolerance grows with length) in a name, not the first word.
+    service, word = next(
+        (s, w)
+        for s in services[len(services) // 3 :]
+        for w in s["name"].split()[1:]
+        if re.fullmatch("[a-z]{9,}", w) and w[len(w) // 2] != w[len(w) // 2 - 1]
+    )
+    typo = swapped(word)
+    assert typo != word
+    context = new_context("en-GB")
+    watch = Watch(context)
+    page = watch.page(context)
+    page.goto(demo_server.url + "/")
+    page.wait_for_selector("#results li")
+    search_for(page, typo)
+    result_link(page, service).wait_for()
+    assert page.locator("#results li").count() < len(services)
+    assert watch.carrying(typo) == []  # searched on the phone: the words typed went nowhere
+    assert watch.foreign() == []
+    assert context.cookies() == []
+    assert watch.errors == []
+
+
+def test_detail_shows_week_with_today_marked_open_until_five_and_call_and_map_links(new_context, demo_server):
+    services = bundle(demo_server, "en")["services"]
+    service, day = closing_at_five(demo_server, services)
+    # 16:59 in London (BST, UTC+1) on one of its days; the phone itself is set to Kabul time.
+    context = new_context("en-GB", timezone_id="Asia/Kabul")
+    watch = Watch(context)
+    page = watch.page(context)
+    page.clock.set_fixed_time(datetime.combine(summer_day(day), time(15, 59), UTC))
+    page.goto(f"{demo_server.url}/#/service/{service['id']}")
+    heading = page.get_by_role("heading", level=1)
+    heading.wait_for()
+    assert heading.inner_text() == service["name"]
+    detail = page.locator("#detail")
+
+    today = detail.locator("table.week tr[aria-current='date']")
+    assert today.count() == 1
+    assert today.get_attribute("data-day") == day
+    assert "Today" in today.inner_text()
+    assert detail.locator("table.week tr").count() == 7
+    state = detail.locator(".open-state").inner_text()
+    assert "Open now" in state and "17:00" in state, state
+
+    tel = detail.locator("a[href^='tel:']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert tel, "no call link"
+    assert all(re.fullmatch(r"tel:\+?[0-9]+(,[0-9]+)?", href) for href in tel), tel
+    place = next(p for p in service["locations"] if "lat" in p)
+    geo = detail.locator("a[href^='geo:']").first.get_attribute("href")
+    assert geo == f"geo:{place['lat']},{place['lon']}?q={place['lat']},{place['lon']}"
+    osm = detail.locator("a[href^='https://www.openstreetmap.org/']").first.get_attribute("href")
+    assert osm.startswith(f"https://www.openstreetmap.org/?mlat={place['lat']}&mlon={place['lon']}")
+    assert place["address"] in detail.locator(".address bdi").first.inner_text()
+    # The map link is only a link: nothing was fetched from another host.
+    assert watch.foreign() == []
+    assert context.cookies() == []
+    assert watch.errors == []
+
+
+def add_notice(db, title: str, starts: datetime, ends: datetime | None, service_id: str | None = None) -> str:
+    """A notice row written with plain SQL, and its change-log row so bundles rebuild."""
+    notice_id = str(uuid.uuid4())
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with db.conn:
+        db.execute(
+            "INSERT INTO notices (id, title, body, severity, service_id, starts, ends, created, updated)"
+            " VALUES (?, ?, ?, 'urgent', ?, ?, ?, ?, ?)",
+            [
+                notice_id,
+                title,
+                "Go to the library instead; the same staff are there.",
+                service_id,
+                starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                ends.strftime("%Y-%m-%dT%H:%M:%SZ") if ends else None,
+                stamp,
+                stamp,
+            ],
+        )
+        log_change(db, "notices", notice_id, "insert")
+    return notice_id
+
+
+def test_urgent_notice_in_the_data_is_shown_on_top_and_on_its_service_but_not_before_it_starts(
+    new_context, demo_instance, server_for
+):
+    db = demo_instance.directory()
+    try:
+        service_id = db.execute(
+            "SELECT id FROM services WHERE coalesce(status, 'active') = 'active' ORDER BY name LIMIT 1"
+        ).fetchone()[0]
+        now = datetime.now(UTC)
+        current = add_notice(db, "The clinic is closed today", now - timedelta(hours=1), now + timedelta(days=2), service_id)
+        upcoming = add_notice(db, "Closed next month", now + timedelta(days=30), None)
+    finally:
+        db.close()
+    server = server_for(demo_instance)
+    context = new_context("en-GB")
+    watch = Watch(context)
+    page = watch.page(context)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#results li")
+    notice = page.locator(f"#notices [data-notice='{current}']")
+    notice.wait_for()
+    assert "The clinic is closed today" in notice.inner_text()
+    assert page.locator(f"[data-notice='{upcoming}']").count() == 0
+    # On top: above the search box and the list.
+    assert notice.bounding_box()["y"] < page.get_by_role("searchbox").bounding_box()["y"]
+
+    page.goto(f"{server.url}/#/service/{service_id}")
+    page.get_by_role("heading", level=1).wait_for()
+    assert page.locator(f"#detail [data-notice='{current}']").count() == 1
+    assert watch.foreign() == []
+    assert context.cookies() == []
+    assert watch.errors == []
+
+
+def test_share_uses_the_phone_share_sheet_and_without_one_copies_name_address_and_phone(new_context, demo_server):
+    services = bundle(demo_server, "en")["services"]
+    service = next(s for s in services if s.get("phones") and any(p.get("address") for p in s.get("locations", [])))
+    address = next(p["address"] for p in service["locations"] if p.get("address"))
+
+    # A phone with a share sheet: the page hands it the service and its link, nothing else.
+    context = new_context("en-GB")
+    context.add_init_script("navigator.share = (data) => { window.shared = data; return Promise.resolve(); };")
+    watch = Watch(context)
+    page = watch.page(context)
+    page.goto(f"{demo_server.url}/#/service/{service['id']}")
+    page.get_by_role("button", name="Share").click()
+    wait_until(page, "() => window.shared !== undefined", "the share sheet to be called")
+    shared = page.evaluate("() => window.shared")
+    assert shared["title"] == service["name"]
+    assert shared["url"].endswith(f"#/service/{service['id']}")
+    assert address in shared["text"]
+
+    # No share sheet (a desktop browser): the same text goes to the clipboard.
+    plain = new_context("en-GB")
+    plain.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_server.url)
+    page = plain.new_page()
+    page.goto(f"{demo_server.url}/#/service/{service['id']}")
+    assert page.evaluate("() => typeof navigator.share") == "undefined"
+    page.get_by_role("button", name="Share").click()
+    page.wait_for_selector(".share-status:has-text('Copied')")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert service["name"] in copied and address in copied and service["phones"][0]["number"] in copied
+    assert watch.foreign() == [] and context.cookies() == [] and plain.cookies() == []
+
+
+def test_a_mobile_number_gets_text_and_whatsapp_buttons_with_digits_only(new_context, demo_server):
+    services = bundle(demo_server, "en")["services"]
+    service, phone = next(
+        (s, p) for s in services for p in s.get("phones", []) if p.get("type") == "cell" and p["number"].startswith("+")
+    )
+    digits = re.sub(r"\D", "", phone["number"])
+    context = new_context("en-GB")
+    watch = Watch(context)
+    page = watch.page(context)
+    page.goto(f"{demo_server.url}/#/service/{service['id']}")
+    page.get_by_role("heading", level=1).wait_for()
+    actions = page.locator("#detail .actions")
+    assert actions.locator(f"a[href='sms:+{digits}']").count() == 1
+    assert actions.locator(f"a[href='https://wa.me/{digits}']").count() == 1
+    assert actions.locator("a[href^='tel:']").count() == 1
+    assert watch.foreign() == []  # a WhatsApp link is only followed if the person taps it
+
+
+def test_footer_says_up_to_date_online_and_data_from_its_date_offline(new_context, demo_server):
+    generated = bundle(demo_server, "en")["generated"]
+    context = new_context("en-GB")
+    watch = Watch(context)
+    page = watch.page(context)
+    page.goto(demo_server.url + "/")
+    page.wait_for_selector("#results li")
+    status = page.locator("#data-status")
+    year = generated[:4]
+    wait_until(page, "() => document.getElementById('data-status').dataset.state === 'up-to-date'", "an up-to-date check")
+    assert status.inner_text().startswith("Up to date") and year in status.inner_text()
+
+    context.set_offline(True)
+    wait_until(page, "() => document.getElementById('data-status').dataset.state === 'offline'", "the offline state")
+    assert status.inner_text().startswith("Data from") and year in status.inner_text()
+    assert watch.foreign() == [] and context.cookies() == [] and watch.errors == []

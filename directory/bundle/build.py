@@ -1,6 +1,6 @@
 """Build the offline bundle for one language: every active service, compact, in that language.
 
-The bundle (JSON; empty values are left out everywhere):
+The bundle (JSON; every top-level key is always there, empty values are left out below it):
 
     version          latest change seq the bundle reflects
     language         the bundle's language; source_language: the one records are written in
@@ -8,6 +8,8 @@ The bundle (JSON; empty values are left out everywhere):
     name, timezone   the directory's name and time zone (for opening hours)
     categories       [{id, code, name, icon, parent (term id)}] in display order
     attributes       [{id, code, name, icon}] safety and access attributes
+    notices          [{id, title, body, severity, category, area, service, starts, ends, fallback}]
+                     not withdrawn nor ended at `generated`, upcoming ones included (notices.py)
     services         [service…], sorted by name in the bundle's language
 
 A service:
@@ -25,6 +27,7 @@ A service:
     costs           [{option, amount, currency, description}]
     documents       [required document…];  accessibility: [description…]
     verified        assured_date: when staff last checked it
+    source          {kind, names, by}: where the listing comes from (sources.py)
     fallback        keys above whose text (some of it) is in the source language, untranslated
     search_name     the name, normalised for search (normalise.py)
     search          normalised organization, category and attribute names, description, and
@@ -35,11 +38,17 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from directory.bundle.localiser import Localiser, Translations, compact
 from directory.bundle.normalise import normalise
+from directory.bundle.notices import localise_notices
 from directory.bundle.snapshot import Snapshot, read_snapshot, read_translations
+from directory.bundle.sources import source_of
 from directory.config import Settings
 
-Translations = dict[tuple[str, str, str], str]
+# JSON.stringify must write every number as Python's json does (the phone re-serialises a
+# bundle it patched with a delta and checks its sha256): integers within 2**53, and floats
+# neither whole nor in exponent notation (Python uses it below 1e-4, JavaScript below 1e-6).
+SAFE_INTEGER = 2**53 - 1
 
 
 def build_bundle(db: sqlite_utils.Database, language: str, settings: Settings) -> dict:
@@ -59,33 +68,12 @@ def _translations_for(db: sqlite_utils.Database, language: str, settings: Settin
     return {} if language == settings.source_language else read_translations(db, language)
 
 
-class _Localiser:
-    """Picks each text in the bundle's language, remembering which fell back to the source."""
-
-    def __init__(self, translations: Translations, source_is_target: bool):
-        self.translations = translations
-        self.source_is_target = source_is_target
-        self.fell_back: set[str] = set()
-
-    def text(self, table: str, row: dict, field: str, key: str) -> str | None:
-        source = row.get(field)
-        if not isinstance(source, str) or not source.strip():
-            return None
-        if self.source_is_target:
-            return source
-        translated = self.translations.get((table, row["id"], field))
-        if translated:
-            return translated
-        self.fell_back.add(key)
-        return source
-
-
 def localise(snapshot: Snapshot, language: str, settings: Settings, translations: Translations) -> dict:
     source_is_target = language == settings.source_language
     terms = {}
     for term in snapshot.terms:
-        local = _Localiser(translations, source_is_target)
-        terms[term["id"]] = _compact(
+        local = Localiser(translations, source_is_target)
+        terms[term["id"]] = compact(
             {
                 "id": term["id"],
                 "code": term["code"],
@@ -96,8 +84,12 @@ def localise(snapshot: Snapshot, language: str, settings: Settings, translations
                 "fallback": sorted(local.fell_back),
             }
         )
-    services = [_service(snapshot, s, terms, _Localiser(translations, source_is_target)) for s in snapshot.services]
+    local = Localiser(translations, source_is_target)
+    attribute_names = {t["code"]: t["name"] for t in terms.values() if t["kind"] == "attribute" and t.get("name")}
+    services = [_service(snapshot, s, terms, attribute_names, local.fresh()) for s in snapshot.services]
     services.sort(key=lambda s: (s["name"].casefold(), s["id"]))
+    # Every top-level key always, even when empty: a delta then only ever replaces values,
+    # so the patched bundle keeps Python's key order.
     return {
         "version": snapshot.version,
         "language": language,
@@ -107,11 +99,14 @@ def localise(snapshot: Snapshot, language: str, settings: Settings, translations
         "timezone": settings.timezone,
         "categories": [_without(t, "kind") for t in terms.values() if t["kind"] == "category"],
         "attributes": [_without(t, "kind", "parent") for t in terms.values() if t["kind"] == "attribute"],
+        "notices": localise_notices(snapshot.notices, local),
         "services": services,
     }
 
 
-def _service(snapshot: Snapshot, row: dict, terms: dict[str, dict], local: _Localiser) -> dict:
+def _service(
+    snapshot: Snapshot, row: dict, terms: dict[str, dict], attribute_names: dict[str, str], local: Localiser
+) -> dict:
     sid = row["id"]
     sals = snapshot.sals_by_service.get(sid, [])
     location_ids = list(dict.fromkeys(s["location_id"] for s in sals if s.get("location_id") in snapshot.locations))
@@ -130,8 +125,8 @@ def _service(snapshot: Snapshot, row: dict, terms: dict[str, dict], local: _Loca
         "interpreting": local.text("services", row, "interpretation_services", "interpreting"),
         "url": row.get("url"),
         "email": row.get("email"),
-        "min_age": row.get("minimum_age"),
-        "max_age": row.get("maximum_age"),
+        "min_age": _number(row.get("minimum_age")),
+        "max_age": _number(row.get("maximum_age")),
         "categories": [t for t in term_ids if terms[t]["kind"] == "category"],
         "attributes": [terms[t]["code"] for t in term_ids if terms[t]["kind"] == "attribute"],
         "locations": [_location(snapshot, snapshot.locations[lid], local) for lid in location_ids],
@@ -151,20 +146,23 @@ def _service(snapshot: Snapshot, row: dict, terms: dict[str, dict], local: _Loca
             if (text := local.text("accessibility", a, "description", "accessibility"))
         ],
         "verified": row.get("assured_date"),
+        "source": source_of(snapshot.sources.get(sid, []), snapshot.feed_publishers, snapshot.organizations, local),
     }
     for phone in phones:
         del phone["_id"]
     service["fallback"] = sorted(local.fell_back)
     # Made here, not in the browser, so the one normaliser of indexed text is this one.
     service["search_name"] = normalise(service["name"])
-    service["search"] = _search_text(service, row, organization, terms)
-    return _compact(service)
+    service["search"] = _search_text(service, row, organization, terms, attribute_names)
+    return compact(service)
 
 
-def _search_text(service: dict, row: dict, organization: dict | None, terms: dict[str, dict]) -> str:
+def _search_text(
+    service: dict, row: dict, organization: dict | None, terms: dict[str, dict], attribute_names: dict[str, str]
+) -> str:
     parts = [service.get("org") or ""]
     parts += [terms[t]["name"] for t in service["categories"] if terms[t].get("name")]
-    parts += [t["name"] for t in terms.values() if t["code"] in service["attributes"] and t.get("name")]
+    parts += [attribute_names[code] for code in service["attributes"] if code in attribute_names]
     parts.append(service.get("description") or "")
     # Someone reading Arabic may still type the English name they saw on a letter or a sign.
     for translated, source in ((service["name"], row.get("name")), (service.get("org"), (organization or {}).get("name"))):
@@ -173,10 +171,10 @@ def _search_text(service: dict, row: dict, organization: dict | None, terms: dic
     return normalise(" ".join(parts))
 
 
-def _location(snapshot: Snapshot, location: dict, local: _Localiser) -> dict:
+def _location(snapshot: Snapshot, location: dict, local: Localiser) -> dict:
     addresses = snapshot.by_location["addresses"].get(location["id"], [])
     physical = [a for a in addresses if a.get("address_type") == "physical"] or addresses
-    return _compact(
+    return compact(
         {
             "name": local.text("locations", location, "name", "locations"),
             "address": _address_line(physical[0]) if physical else None,
@@ -196,15 +194,29 @@ def _address_line(address: dict) -> str:
     return ", ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
 
 
-def _coordinate(value: object, limit: int) -> float | None:
+def _coordinate(value: object, limit: int) -> float | int | None:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return round(number, 6) if -limit <= number <= limit else None
+    return _number(round(number, 6)) if -limit <= number <= limit else None
 
 
-def _phones(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[str], local: _Localiser) -> list[dict]:
+def _number(value: object) -> float | int | None:
+    """A number both Python and JavaScript write the same way (see SAFE_INTEGER), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        if abs(value) < 1e-4:
+            return 0  # 11 m from the equator or meridian is on it; a price of 0.00001 is none
+        if value.is_integer():
+            value = int(value)
+    return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else None
+
+
+def _phones(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[str], local: Localiser) -> list[dict]:
     rows = snapshot.by_service["phones"].get(sid, []) + [
         p for sal in sals for p in snapshot.by_sal["phones"].get(sal["id"], [])
     ]
@@ -217,7 +229,7 @@ def _phones(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[s
             continue
         seen.add(p["id"])
         phones.append(
-            _compact(
+            compact(
                 {
                     "_id": p["id"],
                     "number": str(p["number"]).strip().strip('"').strip(),
@@ -230,7 +242,7 @@ def _phones(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[s
     return phones
 
 
-def _schedules(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[str], local: _Localiser) -> list[dict]:
+def _schedules(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[str], local: Localiser) -> list[dict]:
     rows = snapshot.by_service["schedules"].get(sid, []) + [
         s for sal in sals for s in snapshot.by_sal["schedules"].get(sal["id"], [])
     ]
@@ -243,7 +255,7 @@ def _schedules(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: lis
             continue
         seen.add(s["id"])
         result.append(
-            _compact(
+            compact(
                 {
                     "byday": s.get("byday"),
                     "opens_at": _hhmm(s.get("opens_at")),
@@ -278,20 +290,15 @@ def _languages(snapshot: Snapshot, sid: str, location_ids: list[str], phone_ids:
     return result
 
 
-def _cost(cost: dict, local: _Localiser) -> dict:
-    return _compact(
+def _cost(cost: dict, local: Localiser) -> dict:
+    return compact(
         {
             "option": local.text("cost_options", cost, "option", "costs"),
-            "amount": cost.get("amount"),
+            "amount": _number(cost.get("amount")),
             "currency": cost.get("currency"),
             "description": local.text("cost_options", cost, "amount_description", "costs"),
         }
     )
-
-
-def _compact(item: dict) -> dict:
-    """Leave out empties: the bundle travels over prepaid data."""
-    return {k: v for k, v in item.items() if v is not None and v != "" and v != [] and v != {}}
 
 
 def _without(item: dict, *keys: str) -> dict:

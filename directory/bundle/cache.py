@@ -7,16 +7,17 @@ holding the old manifest can still fetch the file it names.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import threading
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
 from directory.bundle.build import build_bundles
+from directory.bundle.compress import compress
 from directory.config import UI_LANGUAGES, Settings
 from directory.store.changes import latest_change
 
@@ -30,8 +31,20 @@ class BuiltBundle:
     version: int
     data: dict
     body: bytes  # UTF-8 JSON
-    gzipped: bytes
     sha256: str
+    # Compressed bodies by coding, made on first request: most phones want one language.
+    _encoded: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def encoded(self, coding: str) -> bytes:
+        with self._lock:  # one compression per coding, even when many phones ask at once
+            if coding not in self._encoded:
+                self._encoded[coding] = compress(self.body, coding)
+            return self._encoded[coding]
+
+    @property
+    def gzipped(self) -> bytes:
+        return self.encoded("gzip")
 
     @property
     def filename(self) -> str:
@@ -43,10 +56,10 @@ class BuiltBundle:
 
 
 def encode(language: str, data: dict) -> BuiltBundle:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    # mtime=0: the same bundle compresses to the same bytes on every replica.
-    gzipped = gzip.compress(body, compresslevel=9, mtime=0)
-    return BuiltBundle(language, data["version"], data, body, gzipped, hashlib.sha256(body).hexdigest())
+    # The phone re-serialises a patched bundle with JSON.stringify and checks this hash:
+    # keep to what both write alike (no ASCII escapes, no spaces; numbers: build.py).
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return BuiltBundle(language, data["version"], data, body, hashlib.sha256(body).hexdigest())
 
 
 def bundle_languages(settings: Settings) -> list[str]:
@@ -97,3 +110,19 @@ class BundleCache:
 
     def open_db(self) -> sqlite_utils.Database:
         return self._open_db()
+
+    @classmethod
+    def for_instance(cls, instance) -> BundleCache:
+        """One cache per instance for everything in this process that reads bundles (the
+        PWA routes, the server-rendered pages): a 10,000-service directory builds once."""
+        key = str(instance.directory_path.resolve())
+        with _SHARED_LOCK:
+            cache = _SHARED.get(key)
+            if cache is None:
+                cache = _SHARED[key] = cls(instance.directory, lambda: instance.settings)
+            return cache
+
+
+# Held weakly: a cache lives as long as an app that uses it (tests make many apps).
+_SHARED: weakref.WeakValueDictionary[str, BundleCache] = weakref.WeakValueDictionary()
+_SHARED_LOCK = threading.Lock()

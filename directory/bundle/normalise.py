@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 LETTERS = str.maketrans(
     {
@@ -36,6 +37,9 @@ LETTERS = str.maketrans(
 ARTICLE = re.compile(r"^(?:ال|لل)+(?=..)")
 
 
+# Bundles of every language are built together, and untranslated text (fallbacks,
+# organization and category names) repeats across them: normalise each text once.
+@lru_cache(maxsize=32768)
 def normalise(text: str | None) -> str:
     if not text:
         return ""

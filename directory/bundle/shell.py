@@ -2,20 +2,27 @@
 
 `/sw.js` is `pwa/sw.js` with the shell list prepended, so any change to any shell
 file changes the worker's bytes, which makes browsers install the new shell.
+`ShellFiles` serves them compressed (brotli or gzip), made once per file version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
+import threading
 from pathlib import Path
 
+from directory.bundle.compress import compress
 from directory.paths import PROJECT_ROOT, PWA_DIR
 
 MINISEARCH = PROJECT_ROOT / "node_modules" / "minisearch" / "dist" / "es" / "index.js"
 VENDOR = {"/vendor/minisearch.js": MINISEARCH}
 # In pwa/ but not the shell: the worker itself, and what tells Node the files are modules.
 NOT_SHELL = {"sw.js", "package.json"}
+# Raster icons are for installing the app (the browser fetches them then, online) and
+# for old home screens; the page itself shows SVG. Not worth 28 KB of every first visit.
+NOT_PRECACHED_SUFFIXES = (".png",)
 
 
 def vendor_bytes(path: Path) -> bytes:
@@ -30,7 +37,12 @@ def shell_files(pwa_dir: Path = PWA_DIR) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for path in sorted(pwa_dir.rglob("*")):
         relative = path.relative_to(pwa_dir).as_posix()
-        if path.is_file() and relative not in NOT_SHELL and not path.name.startswith("."):
+        if (
+            path.is_file()
+            and relative not in NOT_SHELL
+            and not path.name.startswith(".")
+            and not path.name.endswith(NOT_PRECACHED_SUFFIXES)
+        ):
             url = "/" if relative == "index.html" else "/" + relative
             files[url] = path.read_bytes()
     for url, path in VENDOR.items():
@@ -52,3 +64,54 @@ def service_worker_source(pwa_dir: Path = PWA_DIR) -> str:
         f'const SHELL_VERSION = "{version}";\n\n'
     )
     return header + (pwa_dir / "sw.js").read_text(encoding="utf-8")
+
+
+class ShellFiles:
+    """A shell file's bytes, type, hash and compressed forms; re-read when the file changes."""
+
+    def __init__(self, pwa_dir: Path = PWA_DIR):
+        self.pwa_dir = pwa_dir
+        self.lock = threading.Lock()
+        self.files: dict[str, tuple[tuple, bytes, str, dict[str, bytes]]] = {}
+
+    def source(self, url: str) -> Path | None:
+        if url in VENDOR:
+            return VENDOR[url]
+        relative = "index.html" if url in ("/", "/index.html") else url.lstrip("/")
+        path = (self.pwa_dir / relative).resolve()
+        inside = path.is_relative_to(self.pwa_dir.resolve())
+        if not inside or not path.is_file() or relative in NOT_SHELL or path.name.startswith("."):
+            return None
+        return path
+
+    def get(self, url: str, coding: str | None) -> tuple[bytes, str, str, str | None] | None:
+        """(body, content type, sha256, coding applied), or None when `url` is no shell file."""
+        path = self.source(url)
+        if path is None:
+            return None
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self.lock:
+            cached = self.files.get(url)
+            if cached is None or cached[0] != stamp:
+                body = vendor_bytes(path) if url in VENDOR else path.read_bytes()
+                cached = self.files[url] = (stamp, body, hashlib.sha256(body).hexdigest(), {})
+            _, body, digest, encoded = cached
+            # Images are compressed already; text shrinks to a fraction.
+            media_type = _media_type(path)
+            if media_type.startswith("image/png"):
+                coding = None
+            if coding:
+                if coding not in encoded:
+                    encoded[coding] = compress(body, coding)
+                body = encoded[coding]
+        return body, media_type, digest, coding
+
+
+def _media_type(path: Path) -> str:
+    if path.suffix in (".js", ".mjs"):
+        return "text/javascript; charset=utf-8"
+    if path.suffix == ".webmanifest":
+        return "application/manifest+json"
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") or guessed.endswith(("json", "svg+xml")) else guessed

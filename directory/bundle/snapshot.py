@@ -37,9 +37,16 @@ class Snapshot:
     by_sal: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
     languages_by_phone: dict[str, list[dict]] = field(default_factory=dict)
     attribute_terms: dict[str, list[str]] = field(default_factory=dict)  # service id → term ids
+    notices: list[dict] = field(default_factory=list)  # not withdrawn, not ended at changed_at
+    sources: dict[str, list[str]] = field(default_factory=dict)  # service id → live provenance sources
+    feed_publishers: dict[str, str] = field(default_factory=dict)  # feed name → publisher organization id
 
     def service_ids(self) -> set[str]:
         return {s["id"] for s in self.services}
+
+
+LIVE_SOURCES_SQL = """SELECT record_id, source FROM provenance
+    WHERE table_name = 'services' AND deleted_at IS NULL ORDER BY record_id, first_seen, source"""
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list | None = None) -> list[dict]:
@@ -99,7 +106,25 @@ def read_snapshot(db: sqlite_utils.Database) -> Snapshot:
         attributes = _rows(db, "SELECT link_id, taxonomy_term_id FROM attributes ORDER BY rowid")
         for row in attributes:
             snapshot.attribute_terms.setdefault(row.get("link_id", ""), []).append(row.get("taxonomy_term_id", ""))
+        snapshot.notices = current_notices(db, snapshot.changed_at)
+        for row in _rows(db, LIVE_SOURCES_SQL):
+            snapshot.sources.setdefault(row["record_id"], []).append(row["source"])
+        snapshot.feed_publishers = {
+            row["name"]: row["publisher_id"] for row in _rows(db, "SELECT name, publisher_id FROM feeds") if "publisher_id" in row
+        }
     return snapshot
+
+
+def current_notices(db: sqlite_utils.Database, at: str) -> list[dict]:
+    """Notices not withdrawn and not ended at `at`, upcoming ones included: the phone's clock
+    decides when they show. `at` is the version's time, not the wall clock, so one version
+    always gives the same bundle."""
+    return _rows(
+        db,
+        "SELECT id, title, body, severity, category_id, area, service_id, starts, ends FROM notices"
+        " WHERE withdrawn IS NULL AND (ends IS NULL OR ends > ?) ORDER BY starts, id",
+        [at],
+    )
 
 
 @contextlib.contextmanager

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from directory.cli import commands
+from directory.cli import commands, users
+from directory.cli import notices as notices_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[common], help="counts of services, categories and translations")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=commands.stats)
+
+    notices_cli.add_parser(sub, common)
+    users.add_parsers(sub, common)
     return parser
 
 

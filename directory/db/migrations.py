@@ -27,6 +27,8 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
 PRIVATE_MIGRATIONS: list[Migration] = [
     private_schema.create_private_tables,
     private_schema.create_sync_tables,
+    private_schema.create_account_tables,
+    private_schema.create_edit_tables,
 ]
 
 

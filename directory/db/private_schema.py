@@ -126,3 +126,37 @@ def create_sync_tables(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE quarantine ADD COLUMN run_id INTEGER")
     db.execute("CREATE INDEX idx_quarantine_source ON quarantine (source, source_id)")
     db.execute("CREATE INDEX idx_review_queue_record ON review_queue (record_id)")
+
+
+def create_account_tables(db: sqlite_utils.Database) -> None:
+    """Version 3: sign-in attempts for lock-out, and tokens that can be named and revoked."""
+    # One row per failed sign-in; `email_hash` is sha256 of the lower-cased e-mail as typed
+    # (people sometimes type a password into the e-mail field: never keep that in clear).
+    db.execute(
+        """CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY,
+            email_hash TEXT NOT NULL,
+            address TEXT NOT NULL,
+            at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX idx_login_attempts_key ON login_attempts (email_hash, address, at)")
+    # The visible start of a token (`hb_XXXXXXXX`), so `harbour tokens revoke` can name it.
+    db.execute("ALTER TABLE api_tokens ADD COLUMN prefix TEXT")
+    db.execute("ALTER TABLE api_tokens ADD COLUMN last_used TEXT")
+    db.execute("CREATE UNIQUE INDEX idx_api_tokens_prefix ON api_tokens (prefix)")
+
+
+def create_edit_tables(db: sqlite_utils.Database) -> None:
+    """Version 4: the versions of records handed to editors, so a stale save can say what changed."""
+    db.execute(
+        """CREATE TABLE record_versions (
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            record TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (table_name, record_id, version)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_audit_log_at ON audit_log (at)")

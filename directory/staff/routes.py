@@ -10,7 +10,17 @@ import importlib
 
 from directory.instance import Instance
 
-FEATURES: list[str] = []  # e.g. "directory.staff.accounts.routes"
+FEATURES: list[str] = [
+    "directory.staff.accounts",  # sign-in, sign-out, the staff home page and stylesheet
+    "directory.staff.editing.routes",  # edit services, organizations, locations; the audit page
+    "directory.staff.api.routes",  # the JSON API: records with ETags, publish, audit
+    "directory.staff.translate",  # missing and outdated translations, side-by-side forms
+    "directory.staff.verify",  # "still correct" and the verification dashboard
+    "directory.staff.review",  # conflicts and possible duplicates the sync engine queued
+    "directory.staff.notices",  # urgent notices
+    "directory.staff.feeds",  # publishers' own feeds, runs and reports
+    "directory.staff.bulk",  # CSV export, and import with a preview
+]
 
 
 def routes(instance: Instance) -> list:

@@ -52,9 +52,14 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
         Route("/healthz", healthz),
         Route("/data", lambda request: RedirectResponse("/data/", status_code=301)),
     ]
+    from directory.web import pages  # the no-JavaScript /services and printable /guide pages
+
+    routes += pages.routes(instance)
     routes += _staff_routes(instance)
     routes += _pwa_routes(instance)  # last: it ends with the catch-all static mount at /
-    starlette = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)
+    starlette = Starlette(
+        routes=routes, middleware=_staff_middleware(instance), exception_handlers=HANDLERS, lifespan=lifespan
+    )
     starlette.state.instance = instance
     starlette.state.datasette = datasette
 
@@ -74,6 +79,13 @@ def _staff_routes(instance: Instance) -> list:
     from directory.staff import routes as staff
 
     return staff.routes(instance)
+
+
+def _staff_middleware(instance: Instance) -> list:
+    """Names the actor of /staff/ and /api/ requests; leaves every other path untouched."""
+    from directory.staff.accounts import actor_middleware
+
+    return actor_middleware(instance)
 
 
 def _pwa_routes(instance: Instance) -> list:

@@ -1,0 +1,176 @@
+"""/staff/feeds: a publisher's own feeds (admins and viewers see all of them).
+
+- GET /staff/feeds: the feeds, each with its last run; the form to register one.
+- POST /staff/feeds: register (name, URL, format, organization, mapping for spreadsheets).
+- GET /staff/feeds/{name}: the last run in plain words, what is set aside and why,
+  the runs before, and the form to change the feed.
+- POST /staff/feeds/{name}: change its address, format or mapping.
+- POST /staff/feeds/{name}/run: run it now.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from directory.instance import Instance
+from directory.staff.accounts.templating import render
+from directory.staff.audit import record_change
+from directory.staff.auth import check_csrf, require_actor, require_organization, writes
+from directory.staff.feeds import registry
+from directory.sync.errors import FetchError
+from directory.sync.feeds import Feed, FeedError, add_feed
+from directory.sync.run import sync_feed
+
+MANAGERS = {"editor", "publisher"}
+
+
+
+def routes(instance: Instance) -> list:
+    async def index(request: Request) -> Response:
+        actor = require_actor(request)
+        return await run_in_threadpool(_index_page, instance, request, actor, {}, None, 200)
+
+    @writes(roles=MANAGERS, scope="organizations", param="organization_id")
+    async def register(request: Request) -> Response:
+        actor = require_actor(request, roles=MANAGERS)
+        await check_csrf(request)
+        form = await request.form()
+        values = {k: str(form.get(k) or "") for k in ("name", "url", "format", "organization_id", "mapping")}
+        values["name"] = values["name"].strip().lower()
+
+        def work() -> Response:
+            with instance.databases() as (db, private):
+                require_organization(actor, values["organization_id"] or None)
+                try:
+                    mapping = registry.parse_mapping_text(values["mapping"])
+                    add_feed(db, private, Feed(name=values["name"], url=values["url"].strip(), format=values["format"],
+                                               mapping=mapping, publisher_id=values["organization_id"] or None))  # fmt: skip
+                except (FeedError, FetchError) as error:
+                    return _index_page(instance, request, actor, values, str(error), 400)
+                record_change(private, actor, "feeds", values["name"], None,
+                              {k: values[k] for k in ("url", "format", "organization_id")})  # fmt: skip
+            return RedirectResponse(f"/staff/feeds/{values['name']}?saved=registered", status_code=303)
+
+        return await run_in_threadpool(work)
+
+    async def detail(request: Request) -> Response:
+        actor = require_actor(request)
+        return await run_in_threadpool(_detail_page, instance, request, actor, None, None, 200)
+
+    @writes(roles=MANAGERS, scope=None, param="name", examples={"name": "no-such-feed"})
+    async def change(request: Request) -> Response:
+        actor = require_actor(request, roles=MANAGERS)
+        await check_csrf(request)
+        name = request.path_params["name"]
+        form = await request.form()
+        values = {k: str(form.get(k) or "") for k in ("url", "format", "mapping")}
+
+        def work() -> Response:
+            with instance.databases() as (db, private):
+                feed = _managed_feed(db, private, actor, name)
+                try:
+                    changed = registry.update_feed(db, private, name, values["url"], values["format"],
+                                                   registry.parse_mapping_text(values["mapping"]))  # fmt: skip
+                except (FeedError, FetchError) as error:
+                    return _detail_page(instance, request, actor, values, str(error), 400)
+                if changed:
+                    record_change(private, actor, "feeds", name, {"url": feed.url, "format": feed.format},
+                                  {"url": values["url"].strip(), "format": values["format"]})  # fmt: skip
+            return RedirectResponse(f"/staff/feeds/{name}?saved={'changed' if changed else 'unchanged'}",
+                                    status_code=303)  # fmt: skip
+
+        return await run_in_threadpool(work)
+
+    @writes(roles=MANAGERS, scope=None, param="name", examples={"name": "no-such-feed"})
+    async def run(request: Request) -> Response:
+        actor = require_actor(request, roles=MANAGERS)
+        await check_csrf(request)
+        name = request.path_params["name"]
+
+        def work() -> None:
+            with instance.databases() as (db, private):
+                _managed_feed(db, private, actor, name)
+            sync_feed(instance, name)  # one transaction of its own; the report lands in sync_runs
+
+        await run_in_threadpool(work)
+        return RedirectResponse(f"/staff/feeds/{name}?saved=ran#report", status_code=303)
+
+    return [
+        Route("/staff/feeds", index, methods=["GET"], name="feeds.index"),
+        Route("/staff/feeds", register, methods=["POST"], name="feeds.register"),
+        Route("/staff/feeds/{name}", detail, methods=["GET"], name="feeds.detail"),
+        Route("/staff/feeds/{name}", change, methods=["POST"], name="feeds.change"),
+        Route("/staff/feeds/{name}/run", run, methods=["POST"], name="feeds.run"),
+    ]
+
+
+def _managed_feed(db, private, actor, name: str) -> Feed:
+    """The feed, if this person manages it: 404 when there is none, 403 when it is another's."""
+    from directory.sync.feeds import get_feed
+
+    try:
+        feed = get_feed(db, private, name)
+    except FeedError:
+        raise HTTPException(404, "No such feed.") from None
+    require_organization(actor, feed.publisher_id)
+    return feed
+
+
+def _organizations(db, actor) -> list[tuple[str, str]]:
+    if actor.role == "admin":
+        return db.execute("SELECT id, name FROM organizations ORDER BY name COLLATE NOCASE").fetchall()
+    ids = sorted(actor.organizations)
+    if not ids:
+        return []
+    return db.execute(
+        f"SELECT id, name FROM organizations WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY name", ids
+    ).fetchall()
+
+
+def _index_page(instance, request, actor, values: dict, error: str | None, status: int) -> Response:
+    with instance.databases() as (db, _):
+        context = {
+            "feeds": registry.visible_feeds(db, actor),
+            "organizations": _organizations(db, actor),
+            "formats": registry.FORMAT_NAMES,
+            "values": values,
+            "error": error,
+            "may_register": actor.role == "admin" or (actor.role in MANAGERS and actor.organizations),
+        }
+    for feed in context["feeds"]:
+        feed["words"] = registry.in_words(feed if feed["result"] else None)
+    return render(request, "feeds/index.html", context, status_code=status)
+
+
+def _detail_page(instance, request, actor, values: dict | None, error: str | None, status: int) -> Response:
+    from directory.sync.feeds import get_feed
+
+    name = request.path_params["name"]
+    with instance.databases() as (db, private):
+        try:
+            feed = get_feed(db, private, name)
+        except FeedError:
+            raise HTTPException(404, "No such feed.") from None
+        if not registry.may_see(actor, feed.publisher_id):
+            raise HTTPException(403, "This feed belongs to an organization you do not manage.")
+        publisher = db.execute("SELECT name FROM organizations WHERE id = ?", [feed.publisher_id]).fetchone()
+        runs = registry.recent_runs(db, name)
+        context = {
+            "feed": feed, "publisher": publisher[0] if publisher else None, "runs": runs,
+            "words": registry.in_words(runs[0] if runs else None), "quarantine": registry.feed_quarantine(private, name),
+            "may_manage": registry.may_manage(actor, feed.publisher_id), "formats": registry.FORMAT_NAMES,
+            "error": error, "saved": request.query_params.get("saved"),
+            "values": values or {"url": feed.url, "format": feed.format,
+                                 "mapping": _yaml(feed.mapping) if feed.mapping else ""},
+        }  # fmt: skip
+    return render(request, "feeds/detail.html", context, status_code=status)
+
+
+def _yaml(mapping: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False)

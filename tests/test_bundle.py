@@ -385,3 +385,25 @@ def test_install_icons_are_served_but_not_precached(client):
     icon = client.get("/icons/icon-512.png", headers={"Accept-Encoding": "gzip, br"})
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"
     assert client.get("/no-such-file.js").status_code == 404
+
+
+def test_every_other_week_hours_carry_their_interval_and_start_date(demo_instance):
+    from directory.bundle.build import build_bundle
+
+    db = demo_instance.directory()
+    expected = {
+        row[0]
+        for row in db.execute(
+            "SELECT s.service_id FROM schedules s WHERE s.interval > 1 AND s.dtstart IS NOT NULL AND s.service_id IS NOT NULL"
+        )
+    }
+    assert expected, "the demo has an every-other-week service"
+    bundle = build_bundle(db, "en", demo_instance.settings)
+    found = {
+        service["id"]
+        for service in bundle["services"]
+        for schedule in service.get("schedules", [])
+        if schedule.get("interval", 1) > 1 and schedule.get("dtstart")
+    }
+    listed = {service["id"] for service in bundle["services"]}
+    assert found and found == expected & listed

@@ -22,7 +22,8 @@ A service:
     categories      [category term id…];  attributes: [attribute code…]
     locations       [{name, address (one line), lat, lon}]
     phones          [{number, ext, type, description}]
-    schedules       [{byday, opens_at, closes_at (HH:MM), description, freq, valid_from, valid_to}]
+    schedules       [{byday, opens_at, closes_at (HH:MM), description, freq, interval (when > 1),
+                      dtstart, until, bymonthday, valid_from, valid_to}]
     languages       [{code} or, without a code, {name}] spoken at the service, its locations or phones
     costs           [{option, amount, currency, description}]
     documents       [required document…];  accessibility: [description…]
@@ -242,6 +243,14 @@ def _phones(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[s
     return phones
 
 
+def _integer(value: object) -> int | None:
+    """HSDS numbers arrive as int or float; 1 means every week, so it is left out."""
+    if value in (None, ""):
+        return None
+    number = int(float(value))
+    return number if number > 1 else None
+
+
 def _schedules(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: list[str], local: Localiser) -> list[dict]:
     rows = snapshot.by_service["schedules"].get(sid, []) + [
         s for sal in sals for s in snapshot.by_sal["schedules"].get(sal["id"], [])
@@ -262,6 +271,11 @@ def _schedules(snapshot: Snapshot, sid: str, sals: list[dict], location_ids: lis
                     "closes_at": _hhmm(s.get("closes_at")),
                     "description": local.text("schedules", s, "description", "schedules"),
                     "freq": s.get("freq"),
+                    # Every-other-week and monthly rules need these to say "open now" right.
+                    "interval": _integer(s.get("interval")),
+                    "dtstart": s.get("dtstart"),
+                    "until": s.get("until"),
+                    "bymonthday": s.get("bymonthday"),
                     "valid_from": s.get("valid_from"),
                     "valid_to": s.get("valid_to"),
                 }

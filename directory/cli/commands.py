@@ -140,14 +140,11 @@ def feeds_add(args: argparse.Namespace) -> int:
         allow_private=args.allow_private,
         publisher_id=args.publisher,
     )
-    db, private = instance.directory(), instance.private()
-    try:
-        add_feed(db, private, feed)
-    except SyncError as error:
-        raise UserError(str(error)) from None
-    finally:
-        db.close()
-        private.close()
+    with instance.databases() as (db, private):
+        try:
+            add_feed(db, private, feed)
+        except SyncError as error:
+            raise UserError(str(error)) from None
     print(f"feed {feed.name} added ({feed.format}); run 'harbour sync {feed.name}' to fetch it")
     return 0
 
@@ -180,12 +177,8 @@ def feeds_remove(args: argparse.Namespace) -> int:
     from directory.sync.feeds import remove_feed
 
     instance = _instance(args)
-    db, private = instance.directory(), instance.private()
-    try:
+    with instance.databases() as (db, private):
         remove_feed(db, private, args.name)
-    finally:
-        db.close()
-        private.close()
     print(f"feed {args.name} removed; the records it brought stay")
     return 0
 

@@ -150,46 +150,40 @@ def users_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def users_disable(args: argparse.Namespace) -> int:
-    from directory.staff.accounts.users import AccountError, disable_user
+def _account_call(args: argparse.Namespace, action):
+    """Run `action(private_db)`; an account error becomes the command's one-line error."""
+    from directory.staff.accounts.users import AccountError
 
     db = _private(args)
     try:
-        user = disable_user(db, args.email)
+        return action(db)
     except AccountError as error:
         raise UserError(str(error)) from None
     finally:
         db.close()
+
+
+def users_disable(args: argparse.Namespace) -> int:
+    from directory.staff.accounts.users import disable_user
+
+    user = _account_call(args, lambda db: disable_user(db, args.email))
     print(f"Disabled {user.email}; their sessions and tokens have ended")
     return 0
 
 
 def users_reset_password(args: argparse.Namespace) -> int:
-    from directory.staff.accounts.users import AccountError, reset_password
+    from directory.staff.accounts.users import reset_password
 
     password = _read_password(args)
-    db = _private(args)
-    try:
-        user = reset_password(db, args.email, password)
-    except AccountError as error:
-        raise UserError(str(error)) from None
-    finally:
-        db.close()
+    user = _account_call(args, lambda db: reset_password(db, args.email, password))
     print(f"New password set for {user.email}; their sessions have ended")
     return 0
 
 
 def tokens_add(args: argparse.Namespace) -> int:
     from directory.staff.accounts.tokens import create_token
-    from directory.staff.accounts.users import AccountError
 
-    db = _private(args)
-    try:
-        token = create_token(db, args.email)
-    except AccountError as error:
-        raise UserError(str(error)) from None
-    finally:
-        db.close()
+    token = _account_call(args, lambda db: create_token(db, args.email))
     print(f"New API token for {args.email.strip().lower()} (prefix {token[:11]}); it is shown only now:")
     print(token)
     return 0
@@ -216,14 +210,7 @@ def tokens_list(args: argparse.Namespace) -> int:
 
 def tokens_revoke(args: argparse.Namespace) -> int:
     from directory.staff.accounts.tokens import revoke_token
-    from directory.staff.accounts.users import AccountError
 
-    db = _private(args)
-    try:
-        info = revoke_token(db, args.token)
-    except AccountError as error:
-        raise UserError(str(error)) from None
-    finally:
-        db.close()
+    info = _account_call(args, lambda db: revoke_token(db, args.token))
     print(f"Revoked {info.prefix} ({info.email})")
     return 0

@@ -137,3 +137,17 @@ def test_a_sync_killed_mid_run_leaves_a_sound_database_and_the_next_run_converge
     runs = connect(empty_instance.data_dir / "directory.db").execute(
         "SELECT result, message FROM sync_runs ORDER BY id").fetchall()
     assert runs[0] == ("failed", "interrupted before it finished") and runs[-1][0] == "ok"
+
+
+def test_feeds_remove_forgets_the_feed_but_keeps_its_records(empty_instance, server):
+    server.route("/services", paged_feed())
+    harbour("feeds", "add", "city", server.url + "/services", "--format", "hsds-json", "--allow-private",
+            data_dir=empty_instance.data_dir)
+    assert harbour("sync", "city", data_dir=empty_instance.data_dir).returncode == 0
+    removed = harbour("feeds", "remove", "city", data_dir=empty_instance.data_dir)
+    assert removed.returncode == 0, removed.stderr
+    assert "city" not in harbour("feeds", "list", data_dir=empty_instance.data_dir).stdout
+    db = connect(empty_instance.data_dir / "directory.db")
+    assert db.execute("SELECT count(*) FROM services").fetchone()[0] == PAGES * PER_PAGE
+    again = harbour("feeds", "remove", "city", data_dir=empty_instance.data_dir)
+    assert again.returncode != 0 and "no feed named 'city'" in again.stderr

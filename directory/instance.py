@@ -43,6 +43,15 @@ class Instance:
         return open_private(self.private_path)
 
     @contextmanager
+    def reading(self) -> Iterator[sqlite_utils.Database]:
+        """directory.db, opened for one read and closed after it."""
+        db = self.directory()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
     def databases(self) -> Iterator[tuple[sqlite_utils.Database, sqlite_utils.Database]]:
         """Both databases, opened for one unit of work and closed after it."""
         db, private = self.directory(), self.private()

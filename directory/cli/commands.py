@@ -108,11 +108,8 @@ def stats(args: argparse.Namespace) -> int:
     from directory.stats import directory_stats
 
     instance = _instance(args)
-    db = instance.directory()
-    try:
+    with instance.reading() as db:
         result = directory_stats(db)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -153,11 +150,8 @@ def feeds_list(args: argparse.Namespace) -> int:
     from directory.sync.feeds import list_feeds
 
     instance = _instance(args)
-    db = instance.directory()
-    try:
+    with instance.reading() as db:
         feeds = list_feeds(db)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(feeds, ensure_ascii=False))
         return 0

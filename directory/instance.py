@@ -72,6 +72,9 @@ def init_instance(data_dir: Path, *, demo: bool = False, settings: Settings | No
     if settings is None:
         settings = DEMO_SETTINGS if demo else load_settings(data_dir)
     save_settings(data_dir, settings)
+    from directory.push.keys import ensure_keys
+
+    ensure_keys(data_dir)  # the VAPID pair phones subscribe with; kept across re-inits
     instance.private().close()
     db = instance.directory()
     try:

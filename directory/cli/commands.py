@@ -197,6 +197,9 @@ def sync(args: argparse.Namespace) -> int:
         raise UserError(f"no feed named {unknown[0]!r} (see 'harbour feeds list')")
     reports = [sync_feed(instance, name, progress=not args.json) for name in names]
     failed = [r for r in reports if r.result == "failed"]
+    from directory.push.dispatch import deliver_changes
+
+    deliver_changes(instance)  # phones following a changed service hear of it now, not at the server's next look
     if args.json:
         totals = {k: sum(getattr(r, k) for r in reports) for k in
                   ("fetched", "created", "updated", "unchanged", "deleted", "quarantined", "duplicates",

@@ -11,6 +11,7 @@ import sys
 
 from directory.cli import commands, users
 from directory.cli import notices as notices_cli
+from directory.cli import push as push_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=commands.stats)
 
     notices_cli.add_parser(sub, common)
+    push_cli.add_parser(sub, common)
     users.add_parsers(sub, common)
     return parser
 

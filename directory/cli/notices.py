@@ -10,15 +10,16 @@ import json
 
 from directory.cli.commands import UserError, _instance
 
-PUSH_LATER = "Push delivery to subscribed phones is added in a later release; for now the notice is shown in the app."
+PUSHED = ("Phones subscribed to its topic get it as an alert (Web Push) when it starts; the app shows it"
+          " at the top, online or offline.")
 
 
 def add_parser(sub, common: argparse.ArgumentParser) -> None:
     notices = sub.add_parser("notices", parents=[common], help="post, list and withdraw urgent notices",
-                             description="Urgent notices shown at the top of the app. " + PUSH_LATER)
+                             description="Urgent notices shown at the top of the app. " + PUSHED)
     actions = notices.add_subparsers(dest="notices_command", required=True, metavar="ACTION")
     p = actions.add_parser("add", parents=[common], help="post a notice now",
-                           description="Post an urgent notice; it shows in the app at once. " + PUSH_LATER)
+                           description="Post an urgent notice; it shows in the app at once. " + PUSHED)
     p.add_argument("--title", required=True, help="a short headline in the directory's source language")
     p.add_argument("--body", required=True, help="the message")
     p.add_argument("--topic", default="notices", metavar="TOPIC",
@@ -27,7 +28,8 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--severity", default="info", choices=["info", "warning", "urgent"], help="default: info")
     p.add_argument("--starts", default="", help="when it starts showing (ISO date or date-time, local time unless it has a zone; default: now)")
     p.add_argument("--ends", default="", help="when it stops showing (default: until withdrawn)")
-    p.add_argument("--json", action="store_true", help='print {"id": …} as one JSON object')
+    p.add_argument("--json", action="store_true",
+                   help='print {"id": …, "sent": n, "failed": n, "removed": n} as one JSON object, the last line')
     p.set_defaults(handler=add)
     p = actions.add_parser("list", parents=[common], help="current, upcoming, past and withdrawn notices")
     p.add_argument("--json", action="store_true")
@@ -38,6 +40,7 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
 
 
 def add(args: argparse.Namespace) -> int:
+    from directory.push.dispatch import deliver_notice  # loaded first: it is sent the moment it is stored
     from directory.staff.notices.store import NoticeError, NoticeInput, create_notice, parse_topic
 
     instance = _instance(args)
@@ -52,7 +55,15 @@ def add(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     finally:
         db.close()
-    print(json.dumps({"id": notice_id}) if args.json else f"notice {notice_id} posted")
+    delivery = deliver_notice(instance, notice_id)  # None: it starts later; `harbour serve` sends it then
+    counts = delivery.outcome.counts() if delivery else {"sent": 0, "failed": 0, "removed": 0}
+    if args.json:
+        print(json.dumps({"id": notice_id, **counts}))
+    elif delivery is None:
+        print(f"notice {notice_id} posted; it will be pushed to phones when it starts")
+    else:
+        print(f"notice {notice_id} posted; pushed to {counts['sent']} phones"
+              f" ({counts['failed']} failed, {counts['removed']} unsubscribed phones removed)")
     return 0
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from directory.db import directory_schema, private_schema
+from directory.sync import schema as sync_schema
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -29,6 +30,8 @@ PRIVATE_MIGRATIONS: list[Migration] = [
     private_schema.create_sync_tables,
     private_schema.create_account_tables,
     private_schema.create_edit_tables,
+    private_schema.create_push_tables,
+    sync_schema.create_feed_pages,
 ]
 
 

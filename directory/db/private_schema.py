@@ -160,3 +160,26 @@ def create_edit_tables(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX idx_audit_log_at ON audit_log (at)")
+
+
+def create_push_tables(db: sqlite_utils.Database) -> None:
+    """Version 5: what each push fan-out sent, and how far the change log has been pushed."""
+    db.execute("ALTER TABLE push_subscriptions ADD COLUMN updated TEXT")
+    db.execute("ALTER TABLE push_subscriptions ADD COLUMN last_sent TEXT")
+    # One row per message sent to many phones: a notice, or the changes up to a change-log seq.
+    # `ref` is unique, so a notice is claimed once even when the CLI and the server race for it.
+    db.execute(
+        """CREATE TABLE push_deliveries (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('notice', 'changes')),
+            ref TEXT NOT NULL UNIQUE,
+            queued TEXT NOT NULL,
+            finished TEXT,
+            recipients INTEGER NOT NULL DEFAULT 0,
+            sent INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0,
+            retried INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE TABLE push_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")

@@ -20,11 +20,15 @@ from directory.web.errors import HANDLERS
 DATASETTE_PREFIXES = ("/data/", "/hsds")
 
 
-def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float = 30.0):
+def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float = 30.0, push_tick: float = 5.0):
     """The whole site. `no_store` marks every response uncacheable (browser tests use it,
     so the HTTP cache cannot fake what the service worker should do offline). Feeds
-    with an interval are synced in the background, checked every `sync_tick` seconds."""
+    with an interval are synced in the background, checked every `sync_tick` seconds;
+    notices and changes are pushed to subscribed phones, checked every `push_tick` seconds."""
+    from directory.push.dispatch import PushDispatcher
+
     datasette = make_datasette(instance)
+    dispatcher = PushDispatcher(instance, tick=push_tick)
     datasette_asgi = datasette.app()
 
     async def healthz(request):
@@ -43,10 +47,12 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
 
         scheduler = Scheduler(instance, tick=sync_tick)
         scheduler.start()
+        dispatcher.start()
         try:
             yield
         finally:
             scheduler.stop()
+            dispatcher.stop()
 
     routes = [
         Route("/healthz", healthz),
@@ -56,12 +62,14 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
 
     routes += pages.routes(instance)
     routes += _staff_routes(instance)
+    routes += _push_routes(instance)
     routes += _pwa_routes(instance)  # last: it ends with the catch-all static mount at /
     starlette = Starlette(
         routes=routes, middleware=_staff_middleware(instance), exception_handlers=HANDLERS, lifespan=lifespan
     )
     starlette.state.instance = instance
     starlette.state.datasette = datasette
+    starlette.state.push_dispatcher = dispatcher  # staff pages wake it when they post a notice
 
     async def app(scope, receive, send):
         if no_store and scope["type"] == "http":
@@ -79,6 +87,12 @@ def _staff_routes(instance: Instance) -> list:
     from directory.staff import routes as staff
 
     return staff.routes(instance)
+
+
+def _push_routes(instance: Instance) -> list:
+    from directory.push import routes as push
+
+    return push.routes(instance)
 
 
 def _staff_middleware(instance: Instance) -> list:

@@ -14,13 +14,15 @@ PARTS = [
     ("/data/", "Datasette: browse, search and query the open data"),
     ("/hsds/", "the HSDS 3.0 API"),
     ("/bundle/manifest.json", "offline data for phones"),
+    ("/push/key", "alerts by Web Push (phones subscribe from the app)"),
     ("/healthz", "health check"),
 ]
 
 
 def run(instance: Instance, host: str = "127.0.0.1", port: int = 8000, no_store: bool = False) -> None:
     tick = float(os.environ.get("HARBOUR_SYNC_TICK", "30"))  # tests shorten it
-    app = create_app(instance, no_store=no_store, sync_tick=tick)
+    push_tick = float(os.environ.get("HARBOUR_PUSH_TICK", "5"))
+    app = create_app(instance, no_store=no_store, sync_tick=tick, push_tick=push_tick)
     base = f"http://{host}:{port}"
     print(f"Harbour for {instance.settings.name} — data in {instance.data_dir}/")
     for path, what in PARTS:

@@ -137,10 +137,10 @@ def test_harbour_notices_add_writes_the_notice_and_prints_its_id_as_json(demo_in
                notice) == "insert"  # fmt: skip
 
 
-def test_harbour_notices_add_refuses_a_bad_topic_in_one_line_and_says_push_comes_later(demo_instance):
+def test_harbour_notices_add_refuses_a_bad_topic_in_one_line_and_says_who_is_alerted(demo_instance):
     done = harbour(demo_instance, "notices", "add", "--title", "T", "--body", "B", "--topic", "street:9")
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "topic 'street:9'" in done.stderr
     assert one(demo_instance, "SELECT count(*) FROM notices") == 0
     helped = harbour(demo_instance, "notices", "add", "--help")
-    assert helped.returncode == 0 and "Push delivery" in helped.stdout and "later" in helped.stdout
+    assert helped.returncode == 0 and "Web Push" in helped.stdout and '"sent": n' in helped.stdout

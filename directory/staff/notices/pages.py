@@ -62,7 +62,10 @@ def routes(instance: Instance) -> list:
                 record_change(private, actor, "notices", notice_id, None, notice)
             return RedirectResponse(f"/staff/notices/{notice_id}?saved=posted", status_code=303)
 
-        return await run_in_threadpool(work)
+        response = await run_in_threadpool(work)
+        if response.status_code == 303:
+            _wake_push(request, response.headers["location"].split("/")[-1].split("?")[0])
+        return response
 
     async def edit_form(request: Request) -> Response:
         actor = require_actor(request)
@@ -179,3 +182,10 @@ def _edit_page(instance, request, actor, values: dict | None, errors: list[str],
         "notice": notice, "values": values, "errors": errors, "languages": languages, "timezone": timezone,
         "may_write": actor.role in AUTHORS | {"admin"}, "saved": request.query_params.get("saved"), **options,
     }, status_code=status)  # fmt: skip
+
+
+def _wake_push(request: Request, notice_id: str) -> None:
+    """Send a new notice to subscribed phones now, off this request (the push thread does it)."""
+    dispatcher = getattr(request.app.state, "push_dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.wake(notice_id)

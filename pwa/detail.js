@@ -2,6 +2,7 @@
 // what to bring, what it costs, when it is open, where, how to call, which languages,
 // and where the listing came from.
 import { actionButtons, phoneList, placeBlock } from "./actions.js";
+import { followButton } from "./alerts.js";
 import { categoryIcon, h, icon, ICONS } from "./dom.js";
 import { topCategoryOf } from "./filters.js";
 import { formatDate, formatDistance, formatMoney, languageName } from "./format.js";
@@ -102,6 +103,7 @@ export function renderDetail(container, service, bundle, context) {
     chips.length ? h("ul", { class: "chips", "aria-label": t("section_features") }, chips.map((a) => h("li", {}, a.name))) : null,
     notices.hidden ? null : notices,
     actionButtons(service, bundle),
+    followButton(service),
     service.alert ? h("p", { class: "alert", role: "note", ...langOf(service, "alert", bundle) }, service.alert) : null,
     bundle.language !== bundle.source_language && service.fallback?.length
       ? h("p", { class: "untranslated" }, t("not_translated", { language: sourceName }))

@@ -12,7 +12,7 @@
 //   result hashes to what the server says, writes it under its new URL, and only then
 //   moves the pointer. A failed or half-done update leaves the old data in place.
 /* global SHELL, SHELL_VERSION, applyDelta */
-importScripts("/delta.js");
+importScripts("/delta.js", "/sw-push.js");
 
 const SHELL_CACHE = `harbour-shell-${SHELL_VERSION}`;
 const DATA_CACHE = "harbour-data-v1"; // shared with data.js, which reads it

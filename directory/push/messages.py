@@ -52,7 +52,9 @@ def notice_message(
     body = text.of("notices", notice, "body")
     payload = {
         "kind": "notice", "id": notice["id"], "title": title, "body": body, "severity": notice["severity"],
-        "url": f"/#/notice/{notice['id']}", "tag": f"notice-{notice['id']}",
+        # A notice about one service opens that service; any other, the list with the notice on top.
+        "url": f"/#/service/{notice['service_id']}" if notice.get("service_id") else f"/#/notice/{notice['id']}",
+        "tag": f"notice-{notice['id']}",
         "lang": language, "dir": direction(language), "fallback": text.fell_back,
     }
     return Message(payload, notice_ttl(notice, now), URGENCY.get(notice["severity"], "normal"),

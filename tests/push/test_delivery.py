@@ -286,3 +286,39 @@ def test_category_topics_match_by_code_or_id(demo_instance, service):
     phone = service.subscriber("phone")
     stored = subscribe(demo_instance, phone, ["category:legal", "notices", "category:legal"])
     assert stored.topics == (f"category:{term_id(demo_instance, 'legal')}", "notices")
+
+
+def test_harbour_sync_tells_followers_of_a_changed_service_and_push_status_counts_it(demo_instance, service):
+    from tests.sync.feed_server import FeedServer
+    from tests.sync.helpers import serve_services
+    from tests.sync.helpers import service as feed_service
+
+    env = {**os.environ, "HARBOUR_ALLOW_PRIVATE_PUSH": "1"}
+
+    def harbour(*args):
+        done = subprocess.run([sys.executable, "-m", "directory", *args, "--data-dir", str(demo_instance.data_dir)],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    with FeedServer() as feed:
+        url = serve_services(feed, [feed_service(1), feed_service(2)])
+        harbour("feeds", "add", "ngo", url, "--format", "hsds-json", "--allow-private")
+        harbour("sync", "ngo")
+        with demo_instance.reading() as db:
+            synced = db.execute("SELECT record_id FROM provenance WHERE source = 'feed:ngo' AND source_id = 'svc-1'"
+                                " AND table_name = 'services'").fetchone()[0]
+        phone = service.subscriber("phone")
+        subscribe(demo_instance, phone, [f"service:{synced}"], "uk")
+        with demo_instance.databases() as (db, private):
+            ensure_cursor(db, private)
+        serve_services(feed, [feed_service(1, name="Advice drop-in, now at the Library"), feed_service(2)])
+        harbour("sync", "ngo")
+
+    (message,) = service.received("phone")
+    assert message.payload["title"] == "Оновлено: Advice drop-in, now at the Library"
+    assert message.payload["fallback"] is True and message.urgency == "low"
+    status = json.loads(harbour("push", "status", "--json"))
+    assert status["subscriptions"] == 1 and status["languages"] == {"uk": 1}
+    (logged,) = status["deliveries"]
+    assert (logged["kind"], logged["recipients"], logged["sent"]) == ("changes", 1, 1)

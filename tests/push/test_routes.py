@@ -192,3 +192,23 @@ def subscriptions_count(server) -> int:
 
     with sqlite3.connect(server.data_dir / "private.db") as db:
         return db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0]
+
+
+def test_a_staff_edit_through_the_api_reaches_followers_of_the_service(served):
+    from tests.staff.helpers import bearer, make_token, make_user
+
+    instance, server, push = served
+    with instance.reading() as db:
+        service_id = db.execute("SELECT id FROM services WHERE status = 'active' ORDER BY id LIMIT 1").fetchone()[0]
+    phone = push.subscriber("phone")
+    answer = httpx.post(server.url + "/push/subscribe", json=body(phone, [f"service:{service_id}"], "en"))
+    assert answer.status_code == 201
+    make_user(instance, "admin@example.org", "admin")
+    token = bearer(make_token(instance, "admin@example.org"))
+    etag = httpx.get(f"{server.url}/api/services/{service_id}", headers=token).headers["etag"]
+    edited = httpx.patch(f"{server.url}/api/services/{service_id}", json={"name": "Evening legal clinic"},
+                         headers={**token, "Content-Type": "application/merge-patch+json", "If-Match": etag})
+    assert edited.status_code == 200, edited.text
+    (message,) = push.wait_for("phone")
+    assert message.payload["title"] == "Updated: Evening legal clinic"
+    assert message.payload["url"] == f"/#/service/{service_id}"

@@ -194,3 +194,27 @@ def test_alert_topic_logic_passes_under_node():
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "# pass 4" in result.stdout, result.stdout
+
+
+def test_the_alerts_screen_fits_a_small_phone_right_to_left_with_big_tap_targets(served, phone_context):
+    from tests.pwa_helpers import OUTSIDE_SCREEN
+
+    instance, server, push = served
+    context = phone_context("prs", server.url)
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(server.url + "/")
+    page.locator("#alerts-button").click()
+    prs = strings("prs")
+    page.locator("#alerts").get_by_role("heading", name=prs["alerts_title"]).wait_for()
+    page.locator("#alerts input[name='category']").first.wait_for()
+    assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    assert page.evaluate(OUTSIDE_SCREEN) == []
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        '#alerts button, #alerts label.alerts-check, #alerts-area, #alerts-button')]
+        .map(e => [e.textContent.trim() || e.id, e.getBoundingClientRect().height])
+        .filter(([, height]) => height < 47.5)""")
+    assert small == [], small
+    # Every topic is labelled in the reader's language: no key shows instead of words.
+    text = page.locator("#alerts").inner_text()
+    assert "alerts_" not in text and prs["alerts_turn_on"] in text

@@ -7,13 +7,14 @@ import os
 import subprocess
 import sys
 import uuid
+from email.utils import parsedate_to_datetime
 
 import pytest
 
 from directory.hsds.assemble import assemble_service
 from directory.push.dispatch import deliver_changes, deliver_due_notices, deliver_notice, ensure_cursor
 from directory.push.messages import PLAINTEXT_LIMIT
-from directory.push.sender import Policy
+from directory.push.sender import RETRY_WAIT_MAX, Policy, retry_wait
 from directory.store import Source
 from directory.store.records import save_record
 from directory.store.translations import set_translation
@@ -322,3 +323,16 @@ def test_harbour_sync_tells_followers_of_a_changed_service_and_push_status_count
     assert status["subscriptions"] == 1 and status["languages"] == {"uk": 1}
     (logged,) = status["deliveries"]
     assert (logged["kind"], logged["recipients"], logged["sent"]) == ("changes", 1, 1)
+
+
+def test_retry_waits_honour_retry_after_in_seconds_or_as_a_date_and_back_off_otherwise():
+    now = 1_800_000_000.0
+    assert retry_wait("7", attempt=1, backoff=1.0, now=now) == 7
+    date = "Wed, 15 Jan 2027 08:00:05 GMT"
+    when = parsedate_to_datetime(date).timestamp()
+    assert retry_wait(date, 1, 1.0, now=when - 5) == 5
+    assert retry_wait(date, 1, 1.0, now=when + 60) == 0, "a date in the past: at once"
+    assert retry_wait("86400", 1, 1.0, now=now) == RETRY_WAIT_MAX
+    for attempt, low in ((1, 1.0), (2, 2.0), (3, 4.0)):  # no or garbled Retry-After: doubling, with jitter
+        wait = retry_wait("soon", attempt, 1.0, now=now)
+        assert low <= wait <= low * 1.25

@@ -29,7 +29,8 @@ def served(demo_instance, server_for, monkeypatch):
     monkeypatch.setenv("HARBOUR_ALLOW_PRIVATE_PUSH", "1")
     monkeypatch.setenv("HARBOUR_PUSH_TICK", "0.3")
     server = server_for(demo_instance)
-    with PushService(public_key(demo_instance.data_dir)) as push:
+    # The stand-in push service trusts only the key the server publishes.
+    with PushService(httpx.get(server.url + "/push/key").json()["publicKey"]) as push:
         yield demo_instance, server, push
 
 

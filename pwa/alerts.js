@@ -19,12 +19,28 @@ const $ = (id) => document.getElementById(id);
 
 let panel = null;
 let lastStatus = null; // [key, values]: said again in a new language
+let offered = null; // does this site take subscriptions? (a static copy of the app does not)
 
 export function supported() {
   return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
 }
 
 // --- the bundle's categories and places, in the reader's language -----------------------
+
+// The manifest says whether this site sends alerts; the worker keeps the last one it saw.
+async function alertsOffered() {
+  try {
+    const stored = await (await caches.open(DATA_CACHE)).match("/bundle/manifest.json", { ignoreVary: true });
+    if (stored) return Boolean((await stored.json()).alerts);
+  } catch {
+    // no Cache Storage: ask
+  }
+  try {
+    return Boolean((await (await fetch("/bundle/manifest.json")).json()).alerts);
+  } catch {
+    return false;
+  }
+}
 
 async function storedBundle(language) {
   try {
@@ -203,6 +219,7 @@ function showPanel(open) {
 // --- a service's page: "Get alerts about this service" -----------------------------------
 
 export function followButton(service) {
+  if (offered === false) return null;
   const following = followedServices().includes(service.id);
   return h("button", {
     type: "button", class: "follow-button", "data-follow": service.id, "aria-pressed": String(following),
@@ -254,7 +271,7 @@ function showNotice(attempt = 0) {
 
 function init() {
   const button = h("button", { id: "alerts-button", class: "alerts-button", type: "button", "aria-expanded": "false",
-    "aria-controls": "alerts", onclick: () => showPanel(panel.hidden) },
+    "aria-controls": "alerts", hidden: true, onclick: () => showPanel(panel.hidden) },
   icon(BELL), h("span", { "data-i18n": "alerts_button" }, t("alerts_button")));
   $("language-button").before(button);
   panel = h("section", { id: "alerts", class: "alerts", hidden: true, "aria-labelledby": "alerts-title", tabindex: "-1" });
@@ -265,6 +282,11 @@ function init() {
     if (!panel.hidden) render().then(() => lastStatus?.[0] && say(...lastStatus));
     keepSubscription();
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+  alertsOffered().then((yes) => {
+    offered = yes;
+    button.hidden = !yes;
+    if (!yes) document.querySelectorAll("[data-follow]").forEach((follow) => follow.remove());
+  });
   window.addEventListener("hashchange", () => showNotice());
   // A tapped notification while the app is open: the worker asks this window to show it.
   navigator.serviceWorker?.addEventListener("message", (event) => {

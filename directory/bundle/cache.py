@@ -62,6 +62,21 @@ def encode(language: str, data: dict) -> BuiltBundle:
     return BuiltBundle(language, data["version"], data, body, hashlib.sha256(body).hexdigest())
 
 
+def manifest_of(bundles: dict[str, BuiltBundle], *, alerts: bool = True) -> dict:
+    """`/bundle/manifest.json`: the version and each language's content-hashed bundle.
+
+    `alerts` says whether this site takes push subscriptions (a static copy does not)."""
+    version = next(iter(bundles.values())).version
+    body = {
+        "version": version,
+        "languages": {lang: {"url": b.url, "bytes": len(b.body), "sha256": b.sha256} for lang, b in bundles.items()},
+        "delta_url": "/bundle/{lang}/delta?since={version}",
+    }
+    if alerts:
+        body["alerts"] = "/push/key"
+    return body
+
+
 def bundle_languages(settings: Settings) -> list[str]:
     """The PWA's languages this directory offers, the source language always among them."""
     chosen = [code for code in settings.languages if code in UI_LANGUAGES] or list(UI_LANGUAGES)

@@ -213,3 +213,24 @@ def sync(args: argparse.Namespace) -> int:
     for report in failed:
         print(f"harbour sync: {report.message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def publish(args: argparse.Namespace) -> int:
+    from directory.publish.site import PublishError
+    from directory.publish.site import publish as publish_site
+
+    instance = _instance(args)
+    try:
+        publication = publish_site(instance, Path(args.out))
+    except PublishError as error:
+        raise UserError(str(error)) from None
+    summary = publication.summary()
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"published version {summary['version']} ({summary['services']} services,"
+              f" {len(summary['languages'])} languages, {summary['files']} files) to {summary['out']}/")
+        print(f"  {summary['out']}/site/         the offline app: put it on any static web host")
+        print(f"  {summary['out']}/directory.db  the open data: datasette {summary['out']}/directory.db"
+              f" --metadata {summary['out']}/datasette-metadata.json --plugins-dir datasette_plugins")
+    return 0

@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object with the counts as the last line")
     p.set_defaults(handler=commands.sync)
 
+    p = sub.add_parser("publish", parents=[common], help="write an immutable snapshot and the static PWA to OUT",
+                       description="Write the directory as of now to a new folder OUT: a read-only copy of"
+                                   " directory.db with its Datasette metadata, and the offline app with its"
+                                   " bundles as static files for any web host. Nothing private is copied.")
+    p.add_argument("out", metavar="OUT", help="a folder that does not exist yet (or is empty)")
+    p.add_argument("--json", action="store_true", help="print one JSON object with what was published")
+    p.set_defaults(handler=commands.publish)
+
     p = sub.add_parser("stats", parents=[common], help="counts of services, categories and translations")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=commands.stats)

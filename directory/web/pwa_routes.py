@@ -22,7 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from directory.bundle.cache import BuiltBundle, BundleCache
+from directory.bundle.cache import BuiltBundle, BundleCache, manifest_of
 from directory.bundle.compress import accepted, compress
 from directory.bundle.delta import build_delta
 from directory.bundle.shell import VENDOR, ShellFiles, service_worker_source
@@ -40,15 +40,7 @@ def routes(instance: Instance) -> list:
     cache = BundleCache.for_instance(instance)
 
     async def manifest(request: Request) -> Response:
-        bundles = await run_in_threadpool(cache.current)
-        version = next(iter(bundles.values())).version
-        body = {
-            "version": version,
-            "languages": {
-                lang: {"url": b.url, "bytes": len(b.body), "sha256": b.sha256} for lang, b in bundles.items()
-            },
-            "delta_url": "/bundle/{lang}/delta?since={version}",
-        }
+        body = manifest_of(await run_in_threadpool(cache.current))
         # Every phone asks for this on every open: it travels compressed too.
         text = json.dumps(body, separators=(",", ":")).encode("utf-8")
         coding = accepted(request.headers.get("accept-encoding", ""))

@@ -1,0 +1,1 @@
+"""`harbour publish OUT`: the directory as of one version, as files anyone can host (site.py)."""

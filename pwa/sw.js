@@ -132,7 +132,8 @@ async function download(cache, language, entry, checked) {
 // From the version held to the server's: a delta, patched in memory and verified.
 async function update(cache, language, pointer, entry, checked) {
   const response = await fetch(`/bundle/${language}/delta?since=${pointer.version}`, { cache: "no-store" });
-  if (!response.ok) throw new Error(`delta: ${response.status}`);
+  // No delta to be had (a static copy of the site has none): the new bundle, whole.
+  if (!response.ok) return download(cache, language, entry, checked);
   const bytes = await response.arrayBuffer();
   const answer = JSON.parse(new TextDecoder().decode(bytes));
   if (Array.isArray(answer.services)) {

@@ -108,3 +108,57 @@ def test_the_static_site_works_offline_from_a_plain_web_server(published, browse
         context.close()
         server.shutdown()
         server.server_close()
+
+
+def test_a_phone_on_a_static_site_takes_the_next_publication_whole(demo_instance, tmp_path, browser):
+    """No deltas on a static host: the worker fetches the new bundle instead."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert harbour(demo_instance, "publish", str(first)).returncode == 0
+    served = {"root": first / "site"}
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(served["root"]), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def end_headers(self):  # what the worker must not get from the HTTP cache
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(url + "/")
+        wait_until(page, "() => navigator.serviceWorker.controller !== null", "the service worker")
+        page.wait_for_selector("html[data-offline-ready='true']", state="attached")
+        pointer = "async () => (await (await caches.open('harbour-data-v1')).match('/bundle/local/en')).json()"
+        before = page.evaluate(pointer)["version"]
+
+        db = demo_instance.directory()
+        try:
+            service_id = db.execute("SELECT id FROM services WHERE status = 'active' ORDER BY id LIMIT 1").fetchone()[0]
+            from directory.hsds.assemble import assemble_service
+            from directory.store import Source
+            from directory.store.records import save_record
+
+            record = assemble_service(db, service_id)
+            with db.atomic():
+                save_record(db, "services", {**record, "name": "Harbourside Night Shelter"}, Source("staff:editor"))
+        finally:
+            db.close()
+        assert harbour(demo_instance, "publish", str(second)).returncode == 0
+        served["root"] = second / "site"
+
+        page.reload()  # opening the app checks for news
+        wait_until(page, f"async () => ({pointer})().then(p => p.version > {before})", "the new publication")
+        page.get_by_role("searchbox").fill("harbourside night")
+        page.locator(f"#results a[href='#/service/{service_id}']").wait_for()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

@@ -122,3 +122,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def db(demo_instance):
+    """directory.db of a private copy of the demo city (a module may define its own `db`)."""
+    database = demo_instance.directory()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def client(demo_instance):
+    """The whole app in process over a demo copy; not --no-store, so caching headers are real."""
+    from directory.web.app import create_app
+    from tests.bundle_helpers import TestClient
+
+    return TestClient(create_app(demo_instance))

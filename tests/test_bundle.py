@@ -5,43 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import warnings
-
-import pytest
 
 from directory.bundle.build import build_bundle
 from directory.bundle.cache import BundleCache
 from directory.bundle.normalise import normalise
 from directory.bundle.shell import service_worker_source, shell_files
 from directory.config import UI_LANGUAGES
-from directory.paths import DEMO_DIR
 from directory.store import Source, save_record, set_translation, tombstone
-from directory.store.changes import latest_change, log_change
-from directory.web.app import create_app
-
-with warnings.catch_warnings():
-    # Starlette 1.x warns, on import, that its test client prefers httpx2; httpx works.
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-DEMO = Source("demo")
-
-
-def demo_services() -> list[dict]:
-    return json.loads((DEMO_DIR / "services.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def db(demo_instance):
-    database = demo_instance.directory()
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def client(demo_instance):
-    # Not --no-store: these tests look at the caching headers the site really sends.
-    return TestClient(create_app(demo_instance))
+from directory.store.changes import latest_change
+from tests.bundle_helpers import DEMO, add_notice, demo_services
 
 
 def arabic_names(db) -> dict[str, str]:
@@ -166,12 +138,6 @@ def test_category_ids_and_attribute_codes_refer_to_the_bundle_lists(db, demo_ins
     assert next(c for c in bundle["categories"] if c["code"] == "health")["name"] == "Santé"
 
 
-def add_notice(db, notice_id: str, **columns) -> None:
-    row = {"title": "Clinic closed", "body": "Closed for repairs.", "severity": "warning",
-           "starts": "2026-01-01T00:00:00Z", "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z"}
-    row.update(columns, id=notice_id)
-    db.execute(f"INSERT INTO notices ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
-    log_change(db, "notices", notice_id, "insert")
 
 
 def test_current_and_upcoming_notices_are_in_the_bundle_in_the_readers_language_with_fallback(db, demo_instance):

@@ -8,7 +8,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-import warnings
 from pathlib import Path
 
 import pytest
@@ -16,33 +15,17 @@ import pytest
 from directory.bundle.build import build_bundle
 from directory.bundle.cache import encode
 from directory.bundle.delta import build_delta
-from directory.paths import DEMO_DIR
-from directory.store import Source, save_record, set_translation, tombstone
+from directory.store import save_record, set_translation, tombstone
 from directory.store.changes import latest_change, log_change
-from directory.web.app import create_app
+from tests.bundle_helpers import DEMO, add_notice, demo_services
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # Starlette's test client warns on import that it prefers httpx2
-    from starlette.testclient import TestClient
-
-DEMO = Source("demo")
 BUNDLE_TOOL = Path(__file__).resolve().parent / "js" / "bundle_tool.mjs"
 
 
-def demo_services() -> list[dict]:
-    return json.loads((DEMO_DIR / "services.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def db(demo_instance):
-    database = demo_instance.directory()
-    yield database
-    database.close()
 
 
-@pytest.fixture
-def client(demo_instance):
-    return TestClient(create_app(demo_instance))
 
 
 def delta_since(db, settings, language: str, since: int) -> dict:
@@ -50,12 +33,6 @@ def delta_since(db, settings, language: str, since: int) -> dict:
     return build_delta(db, current.data, since, current.sha256)
 
 
-def add_notice(db, notice_id: str, **columns) -> None:
-    row = {"title": "Clinic closed", "body": "Closed for repairs.", "severity": "warning",
-           "starts": "2026-01-01T00:00:00Z", "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z"}
-    row.update(columns, id=notice_id)
-    db.execute(f"INSERT INTO notices ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
-    log_change(db, "notices", notice_id, "insert")
 
 
 def renamed(service: dict, name: str) -> dict:

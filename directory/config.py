@@ -37,6 +37,8 @@ class Settings:
     languages: list[str] = field(default_factory=lambda: list(UI_LANGUAGES))
     contact: str = ""
     licence: str = "CC BY-SA 4.0"
+    # Where /tiles/ fetches the map tiles it serves from our own origin ("" for none).
+    tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
     def to_toml(self) -> str:
         lines = ["# Harbour instance settings. Edit and restart `harbour serve`."]

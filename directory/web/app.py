@@ -63,6 +63,9 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
     routes += pages.routes(instance)
     routes += _staff_routes(instance)
     routes += _push_routes(instance)
+    from directory.web import tiles  # the map's tiles at /data/, from our own origin
+
+    routes += tiles.routes(instance)
     routes += _pwa_routes(instance)  # last: it ends with the catch-all static mount at /
     starlette = Starlette(
         routes=routes, middleware=_staff_middleware(instance), exception_handlers=HANDLERS, lifespan=lifespan

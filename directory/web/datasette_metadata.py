@@ -197,7 +197,17 @@ TABLE_OPTIONS: dict[str, dict] = {
         "sort": "name",
         "facets": ["location_type"],
         "plugins": {
-            "datasette-cluster-map": {"latitude_column": "latitude", "longitude_column": "longitude"}
+            "datasette-cluster-map": {
+                "latitude_column": "latitude",
+                "longitude_column": "longitude",
+                # From our own origin: a public page loads nothing from another host (tiles.py).
+                "tile_layer": "/tiles/{z}/{x}/{y}.png",
+                "tile_layer_options": {
+                    "maxZoom": 19,
+                    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+                                   " contributors",
+                },
+            }
         },
     },
     "taxonomies": {"label_column": "name"},

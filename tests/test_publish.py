@@ -3,7 +3,6 @@ that work from any web host, in a real Chromium, offline."""
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
@@ -18,6 +17,9 @@ import brotli
 import pytest
 
 from directory.bundle.shell import shell_manifest
+from directory.hsds.assemble import assemble_service
+from directory.store import Source
+from directory.store.records import save_record
 from tests.pwa_helpers import wait_until
 
 
@@ -85,80 +87,85 @@ def test_publishing_into_a_folder_that_has_files_is_refused_and_leaves_it_alone(
     assert not list(tmp_path.glob(".out.publishing-*")), "nothing half-written is left beside it"
 
 
-def test_the_static_site_works_offline_from_a_plain_web_server(published, browser):
-    out, _ = published
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out / "site"))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    context = browser.new_context(locale="uk", viewport={"width": 360, "height": 740})
-    try:
+class StaticHost:
+    """A plain web server over a folder (which may be switched), with no HTTP caching: a static host."""
+
+    def __init__(self, root):
+        self.root = root
+        host = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(host.root), **kwargs)
+
+            def log_message(self, *args):
+                pass
+
+            def end_headers(self):  # the worker must not get from the HTTP cache what it should hold
+                self.send_header("Cache-Control", "no-store")
+                super().end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def static_phone(browser):
+    """(host, page): a phone that opened the app from `host` and stored it for offline use."""
+    made = []
+
+    def open_(root, locale):
+        host = StaticHost(root)
+        context = browser.new_context(locale=locale, viewport={"width": 360, "height": 740})
+        made.append((host, context))
         page = context.new_page()
-        page.goto(url + "/")
+        page.goto(host.url + "/")
         wait_until(page, "() => navigator.serviceWorker.controller !== null", "the service worker")
         page.wait_for_selector("html[data-offline-ready='true']", state="attached")
-        assert page.evaluate("() => document.documentElement.lang") == "uk"
-        context.set_offline(True)
-        page.reload()
-        page.wait_for_selector("#results li a")
-        assert page.locator("#results li").count() > 0
-        assert page.locator("#alerts-button").is_hidden(), "no alerts offered where nobody can send them"
-    finally:
+        return host, page
+
+    yield open_
+    for host, context in made:
         context.close()
-        server.shutdown()
-        server.server_close()
+        host.close()
 
 
-def test_a_phone_on_a_static_site_takes_the_next_publication_whole(demo_instance, tmp_path, browser):
+def test_the_static_site_works_offline_from_a_plain_web_server(published, static_phone):
+    out, _ = published
+    _, page = static_phone(out / "site", "uk")
+    assert page.evaluate("() => document.documentElement.lang") == "uk"
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#results li a")
+    assert page.locator("#results li").count() > 0
+    assert page.locator("#alerts-button").is_hidden(), "no alerts offered where nobody can send them"
+
+
+def test_a_phone_on_a_static_site_takes_the_next_publication_whole(demo_instance, tmp_path, static_phone):
     """No deltas on a static host: the worker fetches the new bundle instead."""
     first, second = tmp_path / "first", tmp_path / "second"
     assert harbour(demo_instance, "publish", str(first)).returncode == 0
-    served = {"root": first / "site"}
+    host, page = static_phone(first / "site", "en-GB")
+    pointer = "async () => (await (await caches.open('harbour-data-v1')).match('/bundle/local/en')).json()"
+    before = page.evaluate(pointer)["version"]
 
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(served["root"]), **kwargs)
-
-        def log_message(self, *args):
-            pass
-
-        def end_headers(self):  # what the worker must not get from the HTTP cache
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
+    db = demo_instance.directory()
     try:
-        page = context.new_page()
-        page.goto(url + "/")
-        wait_until(page, "() => navigator.serviceWorker.controller !== null", "the service worker")
-        page.wait_for_selector("html[data-offline-ready='true']", state="attached")
-        pointer = "async () => (await (await caches.open('harbour-data-v1')).match('/bundle/local/en')).json()"
-        before = page.evaluate(pointer)["version"]
-
-        db = demo_instance.directory()
-        try:
-            service_id = db.execute("SELECT id FROM services WHERE status = 'active' ORDER BY id LIMIT 1").fetchone()[0]
-            from directory.hsds.assemble import assemble_service
-            from directory.store import Source
-            from directory.store.records import save_record
-
-            record = assemble_service(db, service_id)
-            with db.atomic():
-                save_record(db, "services", {**record, "name": "Harbourside Night Shelter"}, Source("staff:editor"))
-        finally:
-            db.close()
-        assert harbour(demo_instance, "publish", str(second)).returncode == 0
-        served["root"] = second / "site"
-
-        page.reload()  # opening the app checks for news
-        wait_until(page, f"async () => ({pointer})().then(p => p.version > {before})", "the new publication")
-        page.get_by_role("searchbox").fill("harbourside night")
-        page.locator(f"#results a[href='#/service/{service_id}']").wait_for()
+        service_id = db.execute("SELECT id FROM services WHERE status = 'active' ORDER BY id LIMIT 1").fetchone()[0]
+        record = assemble_service(db, service_id)
+        with db.atomic():
+            save_record(db, "services", {**record, "name": "Harbourside Night Shelter"}, Source("staff:editor"))
     finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
+        db.close()
+    assert harbour(demo_instance, "publish", str(second)).returncode == 0
+    host.root = second / "site"
+
+    page.reload()  # opening the app checks for news
+    wait_until(page, f"async () => ({pointer})().then(p => p.version > {before})", "the new publication")
+    page.get_by_role("searchbox").fill("harbourside night")
+    page.locator(f"#results a[href='#/service/{service_id}']").wait_for()

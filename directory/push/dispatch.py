@@ -122,6 +122,14 @@ def deliver_changes(instance: Instance, policy: Policy | None = None) -> Deliver
     return _send(instance, "changes", ref, jobs, policy)
 
 
+def notice_delivery(private: sqlite_utils.Database, notice_id: str) -> dict | None:
+    """What pushing a notice did, for the staff page: queued, finished, recipients, sent, failed, removed."""
+    rows = list(private.query(
+        "SELECT queued, finished, recipients, sent, failed, removed, retried FROM push_deliveries WHERE ref = ?",
+        [f"notice:{notice_id}"]))
+    return rows[0] if rows else None
+
+
 def ensure_cursor(db: sqlite_utils.Database, private: sqlite_utils.Database) -> None:
     """Mark where news starts (the change log as it is now) unless a mark exists."""
     with private.atomic():

@@ -109,12 +109,18 @@ def test_a_notice_posted_by_staff_reaches_the_phone_from_the_server(served):
         answer = client.post("/staff/notices", data={
             "csrf_token": csrf, "title": "Cold weather shelter open tonight", "body": "From 8 pm at the Guildhall.",
             "severity": "info", "target": "everyone"})
+        assert answer.status_code == 303, answer.text
+        (message,) = push.wait_for("phone")
+        assert message.payload["title"] == "Cold weather shelter open tonight" and message.payload["lang"] == "es"
+        assert message.payload["fallback"] is True  # not translated into Spanish yet: the English, marked
+        page = client.get(answer.headers["location"].split("?")[0])
+        deadline = time.monotonic() + 10
+        while "Sent to 1 of the 1 phones" not in page.text and time.monotonic() < deadline:
+            time.sleep(0.2)  # the delivery is recorded just after the push service answers
+            page = client.get(answer.headers["location"].split("?")[0])
+        assert "Sent to 1 of the 1 phones that follow its topic." in page.text
     finally:
         client.close()
-    assert answer.status_code == 303, answer.text
-    (message,) = push.wait_for("phone")
-    assert message.payload["title"] == "Cold weather shelter open tonight" and message.payload["lang"] == "es"
-    assert message.payload["fallback"] is True  # not translated into Spanish yet: the English, marked
 
 
 def test_a_notice_from_the_command_line_is_not_sent_twice_by_the_server(served):

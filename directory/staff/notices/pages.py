@@ -16,8 +16,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from directory.clock import now_iso
 from directory.config import UI_LANGUAGES
 from directory.instance import Instance
+from directory.push.dispatch import notice_delivery
 from directory.staff.accounts.templating import render
 from directory.staff.audit import record_change
 from directory.staff.auth import check_csrf, require_actor, writes
@@ -159,10 +161,11 @@ def _edit_page(instance, request, actor, values: dict | None, errors: list[str],
     notice_id = request.path_params["id"]
     timezone = instance.settings.timezone
     settings = instance.settings
-    with instance.databases() as (db, _):
+    with instance.databases() as (db, private):
         notice = get_notice(db, notice_id)
         if notice is None:
             raise HTTPException(404, "No such notice.")
+        delivery = notice_delivery(private, notice_id)
         statuses = dict(db.execute(
             "SELECT language, group_concat(status) FROM translations WHERE table_name = 'notices' AND record_id = ?"
             " GROUP BY language", [notice_id]).fetchall())  # fmt: skip
@@ -180,6 +183,7 @@ def _edit_page(instance, request, actor, values: dict | None, errors: list[str],
     ]  # fmt: skip
     return render(request, "notices/edit.html", {
         "notice": notice, "values": values, "errors": errors, "languages": languages, "timezone": timezone,
+        "delivery": delivery, "upcoming": notice["starts"] > now_iso(),
         "may_write": actor.role in AUTHORS | {"admin"}, "saved": request.query_params.get("saved"), **options,
     }, status_code=status)  # fmt: skip
 

@@ -7,10 +7,11 @@ import { renderFilterBar, sync as syncFilterBar } from "./filter-bar.js";
 import { activeFilters, applyFilters, emptyFilters } from "./filters.js";
 import { formatDate } from "./format.js";
 import { locate } from "./geo.js";
-import { applyLanguage, chooseLanguage, loadLanguages, saveLanguage, t } from "./i18n.js";
+import { applyLanguage, chooseLanguage, currentLanguage, loadLanguages, saveLanguage, t } from "./i18n.js";
+import { normalise } from "./normalise.js";
 import { activeNotices, noticesForList, renderNotices } from "./notices.js";
 import * as offline from "./offline.js";
-import { renderResults } from "./results.js";
+import { PAGE_SIZE, pagedResults } from "./results.js";
 import { createSearch } from "./search.js";
 
 // The data side's API, whichever of its versions this shell was built with.
@@ -28,10 +29,19 @@ const state = {
   filters: emptyFilters(),
   position: null, // the phone's position while "near me" is on; memory only, never sent
   nearNote: null,
+  results: null, // the paged list (results.js)
 };
 
+const said = new WeakMap(); // element → [key, values, language of the strings] it last said
+
 function say(element, key, values) {
-  element.textContent = key ? t(key, values) : "";
+  // The same words are not set (nor announced) again; counts are formatted only when they change.
+  const what = [key, JSON.stringify(values || {}), currentLanguage()];
+  const last = said.get(element);
+  if (last && what.every((item, i) => item === last[i])) return;
+  said.set(element, what);
+  const text = key ? t(key, values) : "";
+  if (element.textContent !== text) element.textContent = text;
 }
 
 // --- language picker -----------------------------------------------------------
@@ -87,13 +97,16 @@ async function loadData() {
   if (language !== state.language) return loadData(); // the person switched language meanwhile
   state.bundle = bundle;
   state.byId = new Map(bundle.services.map((s) => [s.id, s]));
-  await state.search.index(bundle.services);
+  // Not awaited: the list (all services, or the filters' answer) shows at once; a query
+  // waits for the index inside search.js, and its answer replaces the list.
+  const indexing = state.search.index(bundle.services);
+  const shown = showResults(); // the list first: the filters take a while to draw
   drawFilterBar();
   if (state.nearNote) nearNote(state.nearNote);
-  await showResults();
   route();
   showDataStatus();
   saveForOffline(language);
+  await Promise.all([shown, indexing]);
 }
 
 // Redraw the filters for new data, keeping focus on the control that had it.
@@ -142,8 +155,28 @@ function currentNotices(now) {
   return activeNotices(state.bundle?.notices, now, state.bundle?.timezone);
 }
 
-function showNotices(now) {
-  renderNotices($("notices"), noticesForList(currentNotices(now), state.filters.category), state.bundle);
+let noticesShown = null; // what the notices on top were drawn for: not drawn again per keystroke
+
+// The notices on top, looked at again when the data, the category or the minute changes.
+function showNotices(now, bundle = state.bundle) {
+  const key = [bundle, state.filters.category, Math.floor(now.getTime() / 60000)];
+  if (noticesShown && key.every((item, i) => item === noticesShown[i])) return;
+  noticesShown = key;
+  const notices = noticesForList(activeNotices(bundle?.notices, now, bundle?.timezone), state.filters.category);
+  renderNotices($("notices"), notices, bundle);
+}
+
+// Opening the app: the list's first page as last shown, while the bundle is read (a
+// second or more on a slow phone). Only when the stored bundle is still the one it came
+// from, and nothing else was asked for meanwhile; the whole list replaces it.
+async function showFirstPage(language) {
+  if (!data.storedFirstPage || /^#\/service\//.test(location.hash)) return;
+  const first = await data.storedFirstPage(language).catch(() => null);
+  if (!first || state.bundle || language !== state.language || $("q").value || activeFilters(state.filters).length) return;
+  const now = new Date();
+  state.results.show(first.services, first.bundle, { now, position: null }, first.total);
+  showNotices(now, first.bundle);
+  say($("status"), "all_services", { n: first.total });
 }
 
 // The note under the filters: which message, so a change of language can say it again.
@@ -177,21 +210,28 @@ async function showResults() {
   if (!state.bundle) return;
   const query = $("q").value;
   const seq = ++state.querySeq;
-  const ids = await state.search.query(query);
-  if (seq !== state.querySeq) return; // a newer keystroke already answered
+  // Nothing to search for (empty, or only spaces and marks): every service, no need to
+  // wait for the search index. Else the worker answers; a newer keystroke drops this one.
+  const found = normalise(query) ? await state.search.query(query) : null; // positions in bundle.services
+  if (seq !== state.querySeq || found === undefined) return; // a newer keystroke already answered
   const now = new Date();
-  const found = ids ? ids.map((id) => state.byId.get(id)).filter(Boolean) : state.bundle.services;
-  const context = { now, position: state.position, categories: state.bundle.categories, timeZone: state.bundle.timezone };
-  const services = applyFilters(found, state.filters, context);
-  renderResults($("results"), services, state.bundle, context);
-  showNotices(now);
+  // "Open now" goes by whole minutes of the city's clock: the start of this minute
+  // answers the same, and the keystrokes of one minute share the clock's reading.
+  const minute = new Date(Math.floor(now.getTime() / 60000) * 60000);
+  const all = state.bundle.services;
+  const matched = found ? Array.from(found, (i) => all[i]).filter(Boolean) : all;
+  const context = { now: minute, position: state.position, categories: state.bundle.categories, timeZone: state.bundle.timezone };
   const filtered = activeFilters(state.filters);
+  const services = filtered.length ? applyFilters(matched, state.filters, context) : matched;
+  state.results.show(services, state.bundle, context); // a page at a time; the same list is not drawn again
+  if (!found && !filtered.length) data.keepFirstPage?.(state.bundle, services.slice(0, PAGE_SIZE), services.length);
+  showNotices(now);
   // Which query and filters the list answers (tests wait on these).
   $("results").dataset.query = query;
   $("results").dataset.filters = filtered.join(" ");
   $("results").dataset.order = state.filters.near && state.position ? "distance" : "relevance";
-  if ((ids || filtered.length) && !services.length) say($("status"), filtered.length ? "no_results_filtered" : "no_results");
-  else say($("status"), ids || filtered.length ? "results_count" : "all_services", { n: services.length });
+  if ((found || filtered.length) && !services.length) say($("status"), filtered.length ? "no_results_filtered" : "no_results");
+  else say($("status"), found || filtered.length ? "results_count" : "all_services", { n: services.length });
 }
 
 // --- views: #/ is the list, #/service/<id> one service ----------------------------
@@ -234,6 +274,8 @@ async function start() {
   await setLanguage(choice.code);
   if (!choice.sure) showPicker(true);
   state.search = createSearch();
+  state.results = pagedResults($("results"), $("show-more"), $("results-shown"));
+  $("show-more").addEventListener("click", () => state.results.showMore());
   $("search-form").addEventListener("submit", (event) => event.preventDefault());
   $("q").addEventListener("input", showResults);
   window.addEventListener("hashchange", route);
@@ -247,7 +289,8 @@ async function start() {
     say($("status"), "data_updated");
   });
   data.onDataStatus?.(() => state.bundle && showDataStatus());
-  await offline.registerWorker?.();
+  offline.registerWorker?.(); // data.js registers it too; nothing here waits for it
+  showFirstPage(state.language);
   await loadData();
 }
 

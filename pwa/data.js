@@ -4,6 +4,7 @@
 //   onDataUpdated(({language, version}) => …); // newer data is stored: call loadData again
 //   dataStatus();                              // {state, generated, version}, for "up to date"
 //                                              // or "data from <generated>"
+//   storedFirstPage(language) / keepFirstPage(…) // the list's first page, to show at once
 //
 // loadData never waits for the network when the phone has the language: it answers
 // from storage, then checks for news in the background (at once, every ~30 minutes
@@ -18,6 +19,7 @@ export const DATA_CACHE = "harbour-data-v1";
 const CHECK_EVERY_MS = 30 * 60 * 1000;
 const RECHECK_AFTER_MS = 60 * 1000;
 const LAST_LANGUAGE = "harbour.data.language";
+const FIRST_PAGE = "harbour.data.first-page";
 const pointerKey = (language) => `/bundle/local/${language}`;
 
 const status = { state: "stale", generated: null, version: null };
@@ -35,12 +37,14 @@ function setStatus(changes) {
   for (const listener of statusListeners) listener(dataStatus());
 }
 
-async function readLocal(language) {
+// `onPointer(pointer | null)` hears the pointer first read, before the (slow) bundle.
+async function readLocal(language, onPointer = () => {}) {
   if (!("caches" in window)) return null;
   const cache = await caches.open(DATA_CACHE);
   // Twice: the worker may move the pointer on between our two reads.
   for (let attempt = 0; attempt < 2; attempt++) {
     const pointer = await (await cache.match(pointerKey(language)))?.json();
+    onPointer(pointer || null);
     if (!pointer) return null;
     // Reading and parsing a big bundle takes a while: let the search index load meanwhile.
     for (const listener of foundListeners) listener({ language, version: pointer.version, sha256: pointer.sha256 });
@@ -112,9 +116,71 @@ function remember(language) {
 function startEarly() {
   try {
     const language = localStorage.getItem(LAST_LANGUAGE);
-    return language ? { language, reading: readLocal(language).catch(() => null) } : null;
+    if (!language) return null;
+    let pointerFound;
+    const pointer = new Promise((resolve) => {
+      pointerFound = resolve;
+    });
+    const reading = readLocal(language, pointerFound).catch(() => null);
+    reading.then(() => pointerFound(null)); // no pointer at all: nothing stored
+    earlyPointer = { language, pointer };
+    return { language, reading };
   } catch {
     return null;
+  }
+}
+
+// --- the first page, before the bundle ------------------------------------------------
+// Reading and parsing a big bundle takes a second or more on a slow phone. The list's
+// first page as last shown (the unfiltered list: what opening the app shows) is kept
+// in localStorage with the hash of the bundle it came from, so the next opening can
+// show it at once; it is used only while the stored bundle is still that one.
+
+let earlyPointer = null; // {language, pointer: Promise}: the stored pointer, read at start
+
+// What an item of the list shows when the app opens (results.js), and no more: no
+// places (a distance needs the phone's position, never known at opening).
+const LIST_FIELDS = ["id", "name", "org", "categories", "attributes", "schedules", "fallback"];
+const listFields = (service) => Object.fromEntries(LIST_FIELDS.filter((key) => key in service).map((key) => [key, service[key]]));
+let keptFirstPage = null; // sha256 of the bundle whose first page is kept
+
+/**
+ * The first page of the list kept for the bundle stored for `language`, or null (none
+ * kept, another language, or the stored bundle has changed since):
+ * {language, sha256, total, bundle: {language, source_language, timezone, categories,
+ * attributes, notices}, services: the first page}.
+ */
+export async function storedFirstPage(language) {
+  let page = null;
+  try {
+    page = JSON.parse(localStorage.getItem(FIRST_PAGE));
+  } catch {
+    return null;
+  }
+  keptFirstPage = page?.sha256 || null;
+  if (!page || page.language !== language || earlyPointer?.language !== language) return null;
+  const pointer = await earlyPointer.pointer;
+  return pointer && pointer.sha256 === page.sha256 && Array.isArray(page.services) ? page : null;
+}
+
+/**
+ * Keep `services` (the first page of the unfiltered list, of `total`) of a bundle that
+ * loadData returned, for storedFirstPage. Written once per bundle.
+ */
+export function keepFirstPage(bundle, services, total) {
+  const info = loaded.get(bundle.services);
+  if (!info?.sha256 || info.sha256 === keptFirstPage) return;
+  keptFirstPage = info.sha256;
+  const { language, source_language, timezone, categories, attributes, notices } = bundle;
+  const page = {
+    language, sha256: info.sha256, total,
+    bundle: { language, source_language, timezone, categories, attributes, notices },
+    services: services.map(listFields),
+  };
+  try {
+    localStorage.setItem(FIRST_PAGE, JSON.stringify(page));
+  } catch {
+    // storage full or blocked: the next opening waits for the bundle
   }
 }
 

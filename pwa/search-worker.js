@@ -5,13 +5,27 @@
 // A built index is kept in Cache Storage per bundle (language, version, hash), so
 // opening the app again loads it (MiniSearch.loadJSON) instead of indexing every
 // service again; the index of an older bundle of the language is dropped.
+//
+// A document's id is its position in the bundle's `services`: a search answers with
+// positions (a Uint32Array handed over, not copied), so the page takes the services
+// from its array without a lookup by id. The index is kept per bundle, so its
+// positions always belong to that bundle.
 import MiniSearch from "/vendor/minisearch.js";
 import { normalise } from "/normalise.js";
 
-const INDEX_CACHE = "harbour-search-index-v1";
-let index = null;
-let indexKey = null; // the cache key `index` was loaded or built for
+const INDEX_CACHE = "harbour-search-index-v2";
+const OLD_CACHES = ["harbour-search-index-v1"]; // ids were service ids then, not positions
+// Indexes by cache key (null: one not cached), the latest last. Two at most: a search
+// names the index it means, so one loaded ahead for the next bundle (a new language,
+// an update) never answers for the bundle still shown: positions belong to one bundle.
+const indexes = new Map();
 let ready = Promise.resolve();
+
+function keep(key, index) {
+  indexes.delete(key);
+  indexes.set(key, index);
+  while (indexes.size > 2) indexes.delete(indexes.keys().next().value);
+}
 
 const OPTIONS = {
   fields: ["name", "search"],
@@ -44,6 +58,7 @@ async function loadCached(key) {
 async function storeIndex(key, built) {
   if (!key || !("caches" in self)) return;
   try {
+    for (const name of OLD_CACHES) await caches.delete(name);
     const cache = await caches.open(INDEX_CACHE);
     await cache.put(keyUrl(key), new Response(JSON.stringify(built), { headers: { "Content-Type": "application/json" } }));
     for (const request of await cache.keys()) {
@@ -57,21 +72,22 @@ async function storeIndex(key, built) {
 
 async function handle(data) {
   if (data.type === "load") {
-    if (data.key && data.key === indexKey) return { found: true, count: index.documentCount }; // loaded ahead
-    const cached = await loadCached(data.key);
-    if (cached) [index, indexKey] = [cached, data.key];
+    const ahead = data.key ? indexes.get(data.key) : null; // loaded ahead
+    const cached = ahead || (await loadCached(data.key));
+    if (cached) keep(data.key, cached);
     return { found: Boolean(cached), count: cached ? cached.documentCount : 0 };
   }
   if (data.type === "index") {
     const built = new MiniSearch(OPTIONS);
     built.addAll(data.docs);
-    [index, indexKey] = [built, data.key];
+    keep(data.key ?? null, built);
     storeIndex(data.key, built); // after answering: nobody waits for the write
     return { count: built.documentCount };
   }
   if (data.type === "search") {
     const query = normalise(data.query);
-    return { ids: query && index ? index.search(query).map((hit) => hit.id) : null };
+    const index = indexes.get(data.key ?? null);
+    return { ids: query && index ? Uint32Array.from(index.search(query), (hit) => hit.id) : null };
   }
   return {};
 }
@@ -81,5 +97,5 @@ self.addEventListener("message", ({ data }) => {
   ready = ready
     .then(() => handle(data))
     .catch(() => ({}))
-    .then((answer) => self.postMessage({ seq: data.seq, ...answer }));
+    .then((answer) => self.postMessage({ seq: data.seq, ...answer }, answer.ids?.buffer ? [answer.ids.buffer] : []));
 });

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 import time
 from datetime import date, timedelta
@@ -15,6 +16,13 @@ import httpx
 import pytest
 
 ALLOWED_SCHEMES = {"data", "blob"}
+# How many results the list draws before "Show more" (pwa/results.js).
+PAGE_SIZE = int(
+    re.search(
+        r"export const PAGE_SIZE = (\d+);",
+        (Path(__file__).resolve().parent.parent / "pwa" / "results.js").read_text(encoding="utf-8"),
+    ).group(1)
+)
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 # Every element drawn outside the screen's width, sideways scrolling or not (an RTL page
@@ -120,8 +128,27 @@ def result_link(page, service: dict):
 
 
 def listed_ids(page) -> list[str]:
+    """The services the list draws now (a page at a time: see show_all)."""
     hrefs = page.locator("#results li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     return [href.removeprefix("#/service/") for href in hrefs]
+
+
+def result_total(page) -> int:
+    """How many services the list answers with, drawn or not yet (its data-total)."""
+    return int(page.locator("#results").get_attribute("data-total"))
+
+
+def show_all(page) -> list[str]:
+    """Press "Show more" until every result is drawn; → the ids of all of them, in order."""
+    total = result_total(page)
+    while page.locator("#results li").count() < total:
+        drawn = page.locator("#results li").count()
+        page.locator("#show-more").click()
+        wait_until(page, f"() => document.querySelectorAll('#results li').length > {drawn}", "the next page")
+    assert page.locator("#show-more").is_hidden()
+    ids = listed_ids(page)
+    assert len(ids) == total
+    return ids
 
 
 def directory_db(server) -> sqlite3.Connection:

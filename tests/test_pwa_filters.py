@@ -15,6 +15,7 @@ import sqlite_utils
 
 from directory.bundle.snapshot import active_service_ids
 from tests.pwa_helpers import (
+    PAGE_SIZE,
     Watch,
     bundle,
     closing_at_five,
@@ -23,6 +24,8 @@ from tests.pwa_helpers import (
     km_between,
     listed_ids,
     result_link,
+    result_total,
+    show_all,
     summer_day,
     wait_for_filters,
 )
@@ -40,7 +43,13 @@ JS_TESTS = Path(__file__).resolve().parent / "js"
 
 @pytest.mark.parametrize(
     ("script", "count"),
-    [("hours.test.mjs", 12), ("filters.test.mjs", 9), ("notices.test.mjs", 4), ("format.test.mjs", 7)],
+    [
+        ("hours.test.mjs", 12),
+        ("filters.test.mjs", 9),
+        ("notices.test.mjs", 4),
+        ("format.test.mjs", 7),
+        ("results.test.mjs", 5),
+    ],
 )
 def test_page_logic_passes_under_node(script, count):
     node = shutil.which("node")
@@ -69,7 +78,7 @@ def open_now_list(new_context, server, when: datetime) -> tuple[list[str], Watch
     toggle.click()
     wait_for_filters(page, "open")
     assert toggle.get_attribute("aria-pressed") == "true"
-    ids = listed_ids(page)
+    ids = show_all(page)
     assert watch.foreign() == [] and context.cookies() == [] and watch.errors == []
     return ids, watch, page
 
@@ -121,7 +130,7 @@ def test_free_and_no_status_check_and_arabic_spoken_list_exactly_what_the_databa
     page = watch.page(context)
     page.goto(demo_server.url + "/")
     page.wait_for_selector("#results li")
-    everything = page.locator("#results li").count()
+    everything = result_total(page)
     more = page.locator("#more-button")
     more.click()
     assert more.get_attribute("aria-expanded") == "true"
@@ -132,13 +141,15 @@ def test_free_and_no_status_check_and_arabic_spoken_list_exactly_what_the_databa
     page.get_by_label("Language spoken").select_option("ar")
     wait_for_filters(page, "free no-status-check language-ar")
 
-    assert set(listed_ids(page)) == expected
+    assert result_total(page) == len(expected)
+    assert f"{len(expected)} services found" in page.locator("#status").inner_text()
+    assert set(show_all(page)) == expected
     assert len(expected) < everything
-    assert "services found" in page.locator("#status").inner_text()
-    # Clearing brings everything back.
+    # Clearing brings everything back: all of them counted, the first page drawn.
     page.locator("#clear-filters").click()
     wait_for_filters(page, "")
-    assert page.locator("#results li").count() == everything
+    assert result_total(page) == everything
+    assert page.locator("#results li").count() == min(everything, PAGE_SIZE)
     assert watch.foreign() == [] and context.cookies() == [] and watch.errors == []
 
 
@@ -171,13 +182,15 @@ def test_near_me_sorts_by_distance_and_the_position_never_leaves_the_phone(new_c
     watch = Watch(context)
     page = watch.page(context)
     page.goto(demo_server.url + "/")
-    page.wait_for_selector("#results li")
-    before = listed_ids(page)
+    page.wait_for_selector("#results[data-query='']", state="attached")
+    before = show_all(page)
     near = page.locator("#filters [data-filter='near']")
     near.click()
     page.wait_for_selector("#results[data-order='distance']", state="attached")
     assert near.get_attribute("aria-pressed") == "true"
-    ids = listed_ids(page)
+    first_page = listed_ids(page)
+    ids = show_all(page)
+    assert first_page == ids[:PAGE_SIZE]  # a new order starts again at its first page
     assert sorted(ids) == sorted(before)  # sorted, not filtered
 
     def distance(service_id: str) -> float:

@@ -149,7 +149,7 @@ def test_second_load_reuses_the_stored_bundle_and_the_cached_search_index(new_co
     key = f"/search-index/en/{manifest['version']}-{entry['sha256'][:16]}"
     assert stats["source"] == "cache" and stats["key"] == key
     stored = page.evaluate(
-        "async () => (await (await caches.open('harbour-search-index-v1')).keys()).map((r) => new URL(r.url).pathname)"
+        "async () => (await (await caches.open('harbour-search-index-v2')).keys()).map((r) => new URL(r.url).pathname)"
     )
     assert stored == [key]
     assert len(network.downloaded(BUNDLE_FILE)) == 1  # not fetched again
@@ -197,3 +197,43 @@ def test_delta_that_does_not_rebuild_the_servers_bundle_is_refused_for_the_full_
     assert page.locator(f"#results a[href='#/service/{record['id']}']").count() == 0
     assert tampered
     assert len(network.downloaded(BUNDLE_FILE)) == 2  # the first visit, then the full bundle instead
+
+
+FIRST_PAGE_KEY = "harbour.data.first-page"
+# Every result name the page ever draws, from before its scripts run.
+NAMES_DRAWN = """(() => {
+  window.namesDrawn = [];
+  new MutationObserver(() => {
+    for (const name of document.querySelectorAll("#results .result-name")) window.namesDrawn.push(name.textContent);
+  }).observe(document, { childList: true, subtree: true });
+})();"""
+
+
+def test_offline_open_starts_from_the_kept_first_page_of_the_stored_bundle_only(new_context, demo_server):
+    context = new_context()
+    context.add_init_script(NAMES_DRAWN)
+    page = open_until_offline_ready(context, demo_server.url)
+    page.wait_for_selector("#results[data-query='']", state="attached")
+    pointer = stored_pointer(page, "en")
+    first_page = page.evaluate("() => [...document.querySelectorAll('#results li a')].map((a) => a.getAttribute('href'))")
+    total = int(page.locator("#results").get_attribute("data-total"))
+    kept = page.evaluate("(key) => JSON.parse(localStorage.getItem(key))", FIRST_PAGE_KEY)
+    # What is kept: the page as drawn, of the bundle stored, with the whole count.
+    assert kept["sha256"] == pointer["sha256"] and kept["language"] == "en" and kept["total"] == total
+    assert [f"#/service/{s['id']}" for s in kept["services"]] == first_page
+
+    # Offline, a fresh opening draws that page, then the whole list in the same order.
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#results[data-query='']", state="attached")
+    assert page.evaluate("() => [...document.querySelectorAll('#results li a')].map((a) => a.getAttribute('href'))") == first_page
+    assert int(page.locator("#results").get_attribute("data-total")) == total
+
+    # A kept page from another bundle than the one stored is never drawn.
+    kept["sha256"] = "0" * 64
+    kept["services"][0]["name"] = "Kept from an older bundle"
+    page.evaluate("([key, value]) => localStorage.setItem(key, JSON.stringify(value))", [FIRST_PAGE_KEY, kept])
+    page.reload()
+    page.wait_for_selector("#results[data-query='']", state="attached")
+    assert "Kept from an older bundle" not in page.evaluate("() => window.namesDrawn")
+    assert page.evaluate("() => window.namesDrawn").count(kept["services"][1]["name"]) >= 1

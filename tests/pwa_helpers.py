@@ -59,6 +59,15 @@ def wait_until(page, script: str, what: str, timeout: float = 30) -> None:
         page.wait_for_timeout(100)
 
 
+def open_until_offline_ready(context, url: str):
+    """A new page of the app at `url`, once its worker controls it and it works offline."""
+    page = context.new_page()
+    page.goto(url + "/")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null", "the service worker to control the page")
+    page.wait_for_selector("html[data-offline-ready='true']", state="attached")
+    return page
+
+
 class Watch:
     """Every request a context makes (with its body), and every error its pages report."""
 

@@ -20,7 +20,7 @@ from directory.bundle.shell import shell_manifest
 from directory.hsds.assemble import assemble_service
 from directory.store import Source
 from directory.store.records import save_record
-from tests.pwa_helpers import wait_until
+from tests.pwa_helpers import open_until_offline_ready, wait_until
 
 
 def harbour(instance, *args):
@@ -123,11 +123,7 @@ def static_phone(browser):
         host = StaticHost(root)
         context = browser.new_context(locale=locale, viewport={"width": 360, "height": 740})
         made.append((host, context))
-        page = context.new_page()
-        page.goto(host.url + "/")
-        wait_until(page, "() => navigator.serviceWorker.controller !== null", "the service worker")
-        page.wait_for_selector("html[data-offline-ready='true']", state="attached")
-        return host, page
+        return host, open_until_offline_ready(context, host.url)
 
     yield open_
     for host, context in made:

@@ -14,26 +14,18 @@ import json
 import re
 import subprocess
 import sys
-import time
 from urllib.parse import urlparse
 
 import httpx
 import pytest
 
 from directory.paths import DEMO_DIR
+from tests.pwa_helpers import open_until_offline_ready, wait_until
 
 BUNDLE_FILE = re.compile(r"^/bundle/[a-z]{2,3}\.[0-9a-f]{16}\.json$")
 NEW_NAME = "Zephyrine Quillfeather Advice Desk"
 SEARCHED = "quillfeather"
 
-
-def wait_until(page, script: str, what: str, timeout: float = 30) -> None:
-    # page.wait_for_function evaluates strings, which the page's CSP forbids; evaluate() is allowed.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(script):
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting for {what}")
-        page.wait_for_timeout(100)
 
 
 class Network:
@@ -65,13 +57,6 @@ def new_context(browser):
     for context in contexts:
         context.close()
 
-
-def open_until_offline_ready(context, url: str):
-    page = context.new_page()
-    page.goto(url + "/")
-    wait_until(page, "() => navigator.serviceWorker.controller !== null", "the service worker to control the page")
-    page.wait_for_selector("html[data-offline-ready='true']", state="attached")
-    return page
 
 
 def import_edited_service(instance, tmp_path, name: str) -> dict:

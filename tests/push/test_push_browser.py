@@ -20,7 +20,7 @@ import pytest
 
 from directory.push.keys import public_key
 from tests.push.helpers import PushService, post_notice, subscriptions, term_id
-from tests.pwa_helpers import wait_until
+from tests.pwa_helpers import open_until_offline_ready, wait_until
 
 PWA_STRINGS = Path(__file__).resolve().parents[2] / "pwa" / "i18n"
 JS_TESTS = Path(__file__).resolve().parents[1] / "js"
@@ -65,13 +65,6 @@ def phone_context(browser):
         context.close()
 
 
-def open_app(context, url: str):
-    page = context.new_page()
-    page.goto(url + "/")
-    wait_until(page, "() => navigator.serviceWorker.controller !== null", "the service worker to control the page")
-    page.wait_for_selector("html[data-offline-ready='true']", state="attached")
-    return page
-
 
 def wait_for_row(instance, endpoint: str, check, what: str, timeout: float = 20):
     deadline = time.monotonic() + timeout
@@ -89,7 +82,7 @@ def test_the_reader_opts_in_per_topic_in_their_language_follows_a_service_and_op
     context = phone_context("ar", server.url, phone.subscription())
     requests = []
     context.on("request", lambda request: requests.append(request))
-    page = open_app(context, server.url)
+    page = open_until_offline_ready(context, server.url)
     ar = strings("ar")
 
     # Never asked on first load: the screen is closed and nothing subscribed.
@@ -147,7 +140,7 @@ def test_the_reader_opts_in_per_topic_in_their_language_follows_a_service_and_op
 def test_a_push_shows_a_notification_and_refreshes_the_data_in_the_same_event(served, phone_context):
     instance, server, push = served
     context = phone_context("en-GB", server.url)
-    page = open_app(context, server.url)
+    page = open_until_offline_ready(context, server.url)
     before = page.evaluate(
         "async () => (await (await caches.open('harbour-data-v1')).match('/bundle/local/en')).json()")["version"]
 

@@ -1,4 +1,8 @@
-"""A generated HSDS 3 API on loopback for benchmarks: pages are built on demand, never held whole.
+"""A generated HSDS 3 API on loopback for benchmarks.
+
+Every service is generated and encoded once, before the server says it is ready, so
+a sync is timed against a server that answers as fast as a real API serving stored
+records, not against this script generating them.
 
     python -m bench.feed_server --services 50000 --port 8765
 """
@@ -15,6 +19,8 @@ from bench.generate import generate_one
 
 
 def serve(services: int, port: int) -> None:
+    encoded = [json.dumps(generate_one(n)).encode() for n in range(services)]
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -31,16 +37,20 @@ def serve(services: int, port: int) -> None:
                 page = int(query.get("page", ["1"])[0])
                 pages = math.ceil(services / per_page)
                 start = (page - 1) * per_page
-                contents = [generate_one(n) for n in range(start, min(start + per_page, services))]
-                body = {"total_items": services, "total_pages": pages, "page_number": page, "size": len(contents),
-                        "first_page": page == 1, "last_page": page >= pages, "empty": not contents,
-                        "contents": contents}
+                contents = encoded[max(start, 0) : max(start + per_page, 0)]
+                head = {"total_items": services, "total_pages": pages, "page_number": page, "size": len(contents),
+                        "first_page": page == 1, "last_page": page >= pages, "empty": not contents}
+                data = json.dumps(head).encode()[:-1] + b', "contents": [' + b", ".join(contents) + b"]}"
+                self._send(data)
+                return
             else:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            data = json.dumps(body).encode()
+            self._send(json.dumps(body).encode())
+
+        def _send(self, data: bytes) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

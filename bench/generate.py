@@ -49,6 +49,9 @@ def generate_one(n: int, seed: int = 7) -> dict:
     location_id = derived_id("bench", "location", str(n // 2))
     term = terms[n % len(terms)]
     hours = rng.choice([("09:00", "17:00"), ("10:00", "14:00"), ("13:00", "19:00")])
+    # Two services share each location: it must read the same in both, as in a real feed.
+    place = random.Random(seed * 1_000_003 + 7_919 * (n // 2) + 1)
+    m = n // 2 * 2
     return {
         "id": service_id,
         "name": f"{kind} — {STREETS[n % len(STREETS)]} {n}",
@@ -79,11 +82,11 @@ def generate_one(n: int, seed: int = 7) -> dict:
                     "id": location_id,
                     "location_type": "physical",
                     "name": f"Community hub {n // 2}",
-                    "latitude": round(52.6 + rng.random() / 10, 6),
-                    "longitude": round(-1.2 + rng.random() / 10, 6),
+                    "latitude": round(52.6 + place.random() / 10, 6),
+                    "longitude": round(-1.2 + place.random() / 10, 6),
                     "addresses": [
-                        {"id": derived_id("bench", "address", str(n // 2)), "address_1": f"{n % 200 + 1} {STREETS[n % 7]}",
-                         "city": "Kingsmere", "state_province": "Kingsmereshire", "postal_code": f"KM{n % 9 + 1} 4AB",
+                        {"id": derived_id("bench", "address", str(n // 2)), "address_1": f"{m % 200 + 1} {STREETS[m % 7]}",
+                         "city": "Kingsmere", "state_province": "Kingsmereshire", "postal_code": f"KM{m % 9 + 1} 4AB",
                          "country": "GB", "address_type": "physical"}
                     ],
                 },

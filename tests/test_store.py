@@ -10,6 +10,7 @@ import pytest
 from directory.db import open_directory
 from directory.hsds.nested import RecordError
 from directory.store import Outcome, Source, save_record, set_translation, tombstone
+from directory.store.records import save_records
 from tests.conftest import HSDS_DIR
 
 FEED = Source("feed:test")
@@ -130,3 +131,141 @@ def test_tombstone_hides_nothing_but_records_the_withdrawal(db, service):
     # Seen again: back from the dead.
     save_record(db, "services", service, FEED)
     assert db.execute("SELECT deleted_at FROM provenance WHERE record_id = ?", [service["id"]]).fetchone()[0] is None
+
+
+# --- save_records: many records, the same effect as one by one ----------------------------------
+
+ORG = "10000000-0000-4000-8000-000000000000"
+PLACE = "20000000-0000-4000-8000-000000000000"
+
+
+def _nested(n: int, org: str = ORG, place: str = PLACE, **changes) -> dict:
+    """A service of a shared organization at a shared location, with its own children."""
+    ids = {k: f"{i}{n:07d}-0000-4000-8000-000000000000" for i, k in enumerate("spqlhac", start=3)}
+    record = {
+        "id": ids["s"], "name": f"Drop-in {n}", "description": "Advice in your language.", "status": "active",
+        "organization": {"id": org, "name": "Riverside Network", "description": "Volunteers."},
+        "phones": [{"id": ids["p"], "number": f"+44163296{n:04d}"}],
+        "languages": [{"id": ids["l"], "name": "Arabic", "code": "ar"}],
+        "schedules": [{"id": ids["h"], "freq": "WEEKLY", "byday": "MO", "opens_at": "09:00", "closes_at": "12:00"}],
+        "service_at_locations": [{"id": ids["q"], "location": {
+            "id": place, "name": "Community hub", "location_type": "physical", "latitude": 52.6, "longitude": -1.2,
+            "addresses": [{"id": ids["a"] if place != PLACE else "30000000-0000-4000-8000-000000000000",
+                           "address_1": "1 Mill Road", "city": "Kingsmere", "state_province": "Kingsmereshire",
+                           "postal_code": "KM1 4AB", "country": "GB", "address_type": "physical"}]}}],
+    }
+    record.update(changes)
+    return record
+
+
+def _everything(db) -> dict:
+    """Every row that a save leaves, without what differs by nature between two databases (ids of
+    metadata rows, timestamps) but keeping order where order is the contract (the change log)."""
+    tables = ["services", "organizations", "locations", "addresses", "phones", "languages", "schedules",
+              "service_at_location", "attributes"]
+    found = {t: sorted(map(repr, db.execute(f"SELECT * FROM [{t}]").fetchall())) for t in tables}
+    found["changes"] = db.execute("SELECT seq, table_name, record_id, operation FROM changes ORDER BY seq").fetchall()
+    found["metadata"] = sorted(db.execute(
+        "SELECT resource_id, resource_type, last_action_type, field_name, previous_value, replacement_value,"
+        " updated_by FROM metadata").fetchall())
+    found["provenance"] = sorted(db.execute(
+        "SELECT table_name, record_id, source, source_id, content_hash, deleted_at FROM provenance").fetchall())
+    found["search"] = sorted(db.execute(
+        "SELECT s.id, f.name, f.description, f.translations FROM services_fts f JOIN services s"
+        " ON s.rowid = f.rowid").fetchall())
+    return found
+
+
+def _batch_of_every_kind() -> list:
+    moved = _nested(3)
+    moved["service_at_locations"][0]["location"]["name"] = "Community hub (upstairs)"  # changes a shared row
+    no_number = _nested(5)
+    del no_number["phones"][0]["number"]  # refused: a required field
+    second_address = _nested(7)
+    second_address["service_at_locations"][0]["location"] = copy.deepcopy(
+        _nested(6, place="50000000-0000-4000-8000-00000000000f")["service_at_locations"][0]["location"])
+    addresses = second_address["service_at_locations"][0]["location"]["addresses"]
+    addresses.append(dict(addresses[0], id="80000000-0000-4000-8000-000000000000", address_1="2 Mill Road"))
+    first_dropped = _nested(8)
+    first_dropped["service_at_locations"][0]["location"] = copy.deepcopy(
+        second_address["service_at_locations"][0]["location"])
+    del first_dropped["service_at_locations"][0]["location"]["addresses"][0]  # a stale child to remove
+    return [
+        (_nested(1), "s-1", None),
+        (_nested(2), "s-2", None),  # shares the organization and location with the first
+        (moved, "s-3", None),
+        (_nested(4, org="40000000-0000-4000-8000-00000000000f"), "s-4", None),
+        (no_number, "s-5", None),
+        (_nested(1), "s-1", None),  # the first again, unchanged
+        (_nested(6, place="50000000-0000-4000-8000-00000000000f"), "s-6", None),
+        (second_address, "s-7", None),
+        (first_dropped, "s-8", None),
+    ]
+
+
+def test_saving_many_records_at_once_leaves_exactly_what_saving_them_one_by_one_leaves(tmp_path):
+    one_by_one, at_once = open_directory(tmp_path / "a.db"), open_directory(tmp_path / "b.db")
+    singly = []
+    for record, source_id, digest in _batch_of_every_kind():
+        try:
+            with one_by_one.atomic():
+                singly.append(save_record(one_by_one, "services", record, FEED, source_id=source_id, digest=digest))
+        except RecordError as error:
+            singly.append(type(error))
+    with at_once.atomic():
+        together = save_records(at_once, "services", _batch_of_every_kind(), FEED)
+    assert [r if isinstance(r, Outcome) else type(r) for r in together] == singly
+    assert singly == [Outcome.CREATED, Outcome.CREATED, Outcome.CREATED, Outcome.CREATED, RecordError,
+                      Outcome.UNCHANGED, Outcome.CREATED, Outcome.CREATED, Outcome.CREATED]
+    assert _everything(at_once) == _everything(one_by_one)
+    # The third record renames the shared location and the fourth names it back: two updates, as one by one.
+    assert _count(at_once, "SELECT count(*) FROM changes WHERE record_id = ? AND operation = 'update'", PLACE) == 2
+    # The last adds an address to a location the batch already holds: an update of that location.
+    assert at_once.execute(
+        "SELECT operation FROM changes WHERE record_id = '50000000-0000-4000-8000-00000000000f' ORDER BY seq"
+    ).fetchall() == [("insert",), ("update",), ("update",)]
+    assert _count(at_once, "SELECT count(*) FROM addresses WHERE location_id = '50000000-0000-4000-8000-00000000000f'") == 1
+
+
+def test_a_batch_the_database_refuses_is_saved_record_by_record_leaving_out_only_the_culprit(db):
+    good = [_nested(n) for n in (1, 2, 3)]
+    dangling = _nested(4)
+    dangling["program_id"] = "60000000-0000-4000-8000-000000000000"  # an optional link to nothing
+    orphan = _nested(5)
+    orphan["organization_id"] = "70000000-0000-4000-8000-000000000000"  # a required link to nothing
+    del orphan["organization"]
+    notes: list[str] = []
+    items = [(r, None, None) for r in (good[0], dangling, good[1], orphan, good[2])]
+    results = save_records(db, "services", items, FEED, notes)
+    assert [type(r) for r in results] == [Outcome, Outcome, Outcome, RecordError, Outcome]
+    assert "organization_id" in str(results[3])
+    assert _count(db, "SELECT count(*) FROM services") == 4
+    assert _count(db, "SELECT count(*) FROM services WHERE id = ?", orphan["id"]) == 0
+    assert _count(db, "SELECT count(*) FROM services WHERE id = ? AND program_id IS NULL", dangling["id"]) == 1
+    assert any("program_id" in note for note in notes)
+    assert _count(db, "SELECT count(*) FROM provenance") == 4
+    assert _count(db, "SELECT count(*) FROM services_fts") == 4
+
+
+def test_records_saved_in_a_batch_are_logged_in_order_and_searchable(db):
+    save_records(db, "services", [(_nested(n), None, None) for n in range(1, 5)], FEED)
+    services = [r[0] for r in db.execute(
+        "SELECT record_id FROM changes WHERE table_name = 'services' ORDER BY seq").fetchall()]
+    assert services == [_nested(n)["id"] for n in range(1, 5)]
+    kinds = db.execute("SELECT table_name, operation FROM changes ORDER BY seq LIMIT 3").fetchall()
+    assert set(kinds) == {("organizations", "insert"), ("locations", "insert"), ("services", "insert")}
+    assert _count(db, "SELECT count(*) FROM services_fts WHERE services_fts MATCH 'language'") == 4
+    assert _count(db, "SELECT count(*) FROM metadata WHERE last_action_type = 'create'") == 6
+
+
+def test_a_value_the_database_stores_differently_compares_as_stored_in_a_batch(tmp_path):
+    # A number in a text column is stored as text, so the organization's second mention differs
+    # from what is stored, as it would one by one.
+    items = [(_nested(n, organization={"id": ORG, "name": "Riverside Network", "description": "Volunteers.",
+                                       "tax_id": 12345}), None, None) for n in (1, 2)]
+    one_by_one, at_once = open_directory(tmp_path / "a.db"), open_directory(tmp_path / "b.db")
+    for item in copy.deepcopy(items):
+        save_record(one_by_one, "services", item[0], FEED)
+    save_records(at_once, "services", items, FEED)
+    assert _everything(at_once) == _everything(one_by_one)
+    assert _count(at_once, "SELECT count(*) FROM changes WHERE record_id = ?", ORG) == 2

@@ -23,6 +23,7 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
     directory_schema.create_service_directory_view,
     directory_schema.create_feed_tables,
     directory_schema.create_notices,
+    sync_schema.create_contact_keys,
 ]
 
 PRIVATE_MIGRATIONS: list[Migration] = [

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
 import sqlite_utils
 
 from directory.clock import now_iso
-from directory.hsds.nested import FlatRecord, flatten
+from directory.hsds.nested import FlatRecord, RecordError, flatten
 from directory.hsds.tables import hsds_tables
+from directory.store.batch import NewRecords
 from directory.store.changes import log_change, write_metadata
+from directory.store.provenance import provenance_params, touch_provenance, upsert_provenance
 from directory.store.rows import delete_tree, detach_or_delete, write_row
 from directory.store.search_index import forget_service_search, refresh_service_search
 from directory.store.translations import mark_outdated
@@ -58,24 +61,109 @@ def save_record(
     by default it is the hash of `record`. Raises RecordError (from flattening);
     the caller's savepoint is rolled back, so a bad record leaves nothing behind.
     """
-    flat = flatten(table, record)
+    (result,) = save_records(db, table, [(record, source_id, digest)], source, notes)
+    if isinstance(result, RecordError):
+        raise result
+    return result
+
+
+# Records `save_records` holds before writing them in one go.
+BATCH_LIMIT = 1000
+
+
+def save_records(
+    db: sqlite_utils.Database,
+    table: str,
+    items: list[tuple[dict, str | None, str | None]],
+    source: Source,
+    notes: list[str] | None = None,
+) -> list[Outcome | RecordError]:
+    """Save (record, source id, digest) items as `save_record` would one after another.
+
+    Returns, for each item, its Outcome or the RecordError that kept it out: a record
+    that cannot be stored leaves nothing behind (each is its own savepoint) and the
+    others are saved. Records that only add rows are written in batches (see
+    batch.py); a batch that the database refuses is written again record by record,
+    so the record at fault is found and only it is left out.
+    """
+    results: list[Outcome | RecordError | None] = [None] * len(items)
+    batch = NewRecords(db, table, source.name)
+    held: dict[int, tuple] = {}
+
+    def flush() -> None:
+        if not batch:
+            return
+        try:
+            with db.atomic():
+                batch.write()
+            for taken in batch.taken:
+                results[taken.index] = Outcome.CREATED
+        except sqlite3.IntegrityError:
+            batch.forget()
+            for taken in batch.taken:
+                results[taken.index] = _save_one(db, table, *held[taken.index], source, notes)
+        batch.clear()
+        held.clear()
+
+    flats: list[FlatRecord | None] = []
+    for index, (record, _, _) in enumerate(items):
+        try:
+            flats.append(flatten(table, record))
+        except RecordError as error:
+            flats.append(None)
+            results[index] = error
+    if len(items) > 1:
+        batch.look_ahead([flat for flat in flats if flat is not None])
+    for index, ((record, source_id, digest), flat) in enumerate(zip(items, flats)):
+        if flat is None:
+            continue
+        digest = digest or content_hash(record)
+        if batch.take(index, flat, record["id"], source_id, digest):
+            held[index] = (record, flat, source_id, digest)
+            if len(batch) >= BATCH_LIMIT:
+                flush()
+            continue
+        flush()
+        results[index] = _save_one(db, table, record, flat, source_id, digest, source, notes)
+        batch.forget()
+    flush()
+    return results  # type: ignore[return-value]
+
+
+def _save_one(
+    db: sqlite_utils.Database,
+    table: str,
+    record: dict,
+    flat: FlatRecord,
+    source_id: str | None,
+    digest: str,
+    source: Source,
+    notes: list[str] | None,
+) -> Outcome | RecordError:
     record_id = record["id"]
-    digest = digest or content_hash(record)
     now = now_iso()
     previous = db.execute(
         "SELECT content_hash, deleted_at FROM provenance WHERE table_name = ? AND record_id = ? AND source = ?",
         [table, record_id, source.name],
     ).fetchone()
     exists = db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [record_id]).fetchone() is not None
-    with db.atomic():
-        if previous and exists and previous[0] == digest and previous[1] is None:
-            _touch_provenance(db, table, record_id, source, now)
-            return Outcome.UNCHANGED
-        changed_roots = _apply(db, flat, source, notes, new_root=None if exists else (table, record_id))
-        root_changed = (table, record_id) in changed_roots
-        _upsert_provenance(db, table, record_id, source, source_id, digest, now)
-        if table == "services" and root_changed:
-            refresh_service_search(db, record_id, new=not exists)
+    try:
+        with db.atomic():
+            if previous and exists and previous[0] == digest and previous[1] is None:
+                touch_provenance(db, table, record_id, source.name, now)
+                return Outcome.UNCHANGED
+            changed_roots = _apply(db, flat, source, notes, new_root=None if exists else (table, record_id))
+            root_changed = (table, record_id) in changed_roots
+            if exists and not root_changed and previous and previous[1] is not None:
+                # Withdrawn by this source and sent again as it was: back in the listing, which
+                # the change log (and so every phone) must hear of, as must search.
+                log_change(db, table, record_id, "update")
+                root_changed = True
+            upsert_provenance(db, [provenance_params(table, record_id, source.name, source_id, digest, now)])
+            if table == "services" and root_changed:
+                refresh_service_search(db, record_id, new=not exists)
+    except RecordError as error:
+        return error
     if not exists:
         return Outcome.CREATED
     return Outcome.UPDATED if root_changed else Outcome.UNCHANGED
@@ -138,23 +226,6 @@ def _root_of(flat: FlatRecord, replacement) -> tuple[str, str]:
         if item.row["id"] == replacement.parent_id:
             return item.root
     return (replacement.table, replacement.parent_id)
-
-
-def _touch_provenance(db, table, record_id, source, now) -> None:
-    db.execute(
-        "UPDATE provenance SET last_seen = ? WHERE table_name = ? AND record_id = ? AND source = ?",
-        [now, table, record_id, source.name],
-    )
-
-
-def _upsert_provenance(db, table, record_id, source, source_id, digest, now) -> None:
-    db.execute(
-        "INSERT INTO provenance (table_name, record_id, source, source_id, content_hash, first_seen, last_seen)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, record_id, source) DO UPDATE SET"
-        " content_hash = excluded.content_hash, last_seen = excluded.last_seen, deleted_at = NULL,"
-        " source_id = coalesce(excluded.source_id, provenance.source_id)",
-        [table, record_id, source.name, source_id or record_id, digest, now, now],
-    )
 
 
 def tombstone(db: sqlite_utils.Database, table: str, record_id: str, source: Source) -> bool:

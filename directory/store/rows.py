@@ -55,7 +55,7 @@ def _write_row(
 ) -> tuple[str | None, dict[str, tuple]]:
     columns = hsds_tables()[table].columns
     keys = [c for c in columns if c in row]
-    insert = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in keys)}) VALUES ({', '.join('?' for _ in keys)})"
+    insert = insert_sql(table, keys)
     if likely_new:
         try:
             db.conn.execute(insert, [row[c] for c in keys])
@@ -66,9 +66,7 @@ def _write_row(
     if existing is None:
         db.conn.execute(insert, [row[c] for c in keys])
         return "insert", {c: (None, row[c]) for c in keys if row[c] is not None}
-    before = dict(zip(columns, existing))
-    after = {c: row.get(c) for c in columns if c in row or not is_link_column(c)}
-    changed = {c: (before[c], v) for c, v in after.items() if not _same(before[c], v)}
+    changed = row_changes(table, dict(zip(columns, existing)), row)
     if not changed:
         return None, {}
     db.execute(
@@ -76,6 +74,23 @@ def _write_row(
         [v for _, v in changed.values()] + [row["id"]],
     )
     return "update", changed
+
+
+def row_changes(table: str, before: dict, row: dict) -> dict[str, tuple]:
+    """{column: (before, after)} that writing `row` over the stored `before` would change.
+
+    Data columns absent from `row` are cleared; link columns absent are kept.
+    `before` may leave out columns that are NULL.
+    """
+    return {
+        c: (before.get(c), v)
+        for c in hsds_tables()[table].columns
+        if (c in row or not is_link_column(c)) and not _same(before.get(c), v := row.get(c))
+    }
+
+
+def insert_sql(table: str, keys: tuple[str, ...] | list[str]) -> str:
+    return f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in keys)}) VALUES ({', '.join('?' for _ in keys)})"
 
 
 def _same(a: object, b: object) -> bool:

@@ -121,7 +121,7 @@ def remove_feed(db: sqlite_utils.Database, private: sqlite_utils.Database, name:
     """Forget the feed; the records it brought stay, with their provenance."""
     get_feed(db, private, name)
     with private.atomic():
-        for table in ("feed_settings", "feed_validators"):
+        for table in ("feed_settings", "feed_validators", "feed_pages"):
             column = "name" if table == "feed_settings" else "feed_name"
             private.execute(f"DELETE FROM {table} WHERE {column} = ?", [name])
         with db.atomic():

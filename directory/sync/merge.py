@@ -11,14 +11,25 @@ import sqlite_utils
 
 from directory.clock import now_iso
 from directory.hsds.nested import RecordError
-from directory.store import Source, save_record
+from directory.store import Source
 from directory.store.overrides import apply_overrides
-from directory.store.records import content_hash
+from directory.store.records import content_hash, save_records
 from directory.store.review import open_review
 from directory.sync.duplicates import find_duplicates
+from directory.sync.duplicates.index import refresh as refresh_contact_keys
 from directory.sync.normalise import InvalidRecord, NormaliseContext, normalise_service
 from directory.sync.quarantine import quarantine
 from directory.sync.report import RunReport
+
+
+@dataclass
+class Landed:
+    """How one raw record of a page landed."""
+
+    seen_as: str | None  # the id the feed gave it
+    source_id: str | None  # the id it is known by (seen_as, or one derived for a record without)
+    ok: bool  # stored, unchanged or linked; False when quarantined
+    digest: str  # the content hash of the raw record
 
 
 @dataclass
@@ -59,50 +70,120 @@ def land(
     `check_duplicates` is off when no other source lists services yet: there is
     nothing to be a duplicate of, and the look-up costs a query per record.
     """
-    digest = content_hash(raw)
-    seen_as = raw_source_id(raw)
-    known = known_record(db, source, seen_as) if seen_as else None
-    if known and known.content_hash == digest and known.deleted_at is None:
-        db.execute(
-            "UPDATE provenance SET last_seen = ? WHERE source = ? AND source_id = ? AND table_name = 'services'",
-            [now_iso(), source.name, seen_as],
-        )
-        report.unchanged += 1
-        return seen_as
-    try:
-        normalised = normalise_service(raw, ctx)
-    except InvalidRecord as error:
-        _quarantine(private, source, seen_as, raw, error.reasons, report)
-        return seen_as
-    report.unmapped_terms |= normalised.unmapped_terms
-    record = normalised.record
-    # A record the feed gave no id is known by the stable id derived from it.
-    source_id = normalised.source_id or seen_as or record["id"]
-    if known is None and source_id != seen_as:
-        known = known_record(db, source, source_id)
-    if known and known.linked:
-        # Another source's listing stands for this service; keep our fingerprint only.
-        db.execute(
-            "UPDATE provenance SET content_hash = ?, last_seen = ?, deleted_at = NULL"
-            " WHERE source = ? AND source_id = ? AND table_name = 'services'",
-            [digest, now_iso(), source.name, source_id],
-        )
-        report.unchanged += 1
-        return source_id
-    if known:
-        record["id"] = known.record_id
-    elif check_duplicates and _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, report):
-        return source_id
-    apply_overrides(private, "services", record, source.name)
+    (landed,) = land_records(db, private, [raw], source, ctx, report, check_duplicates)
+    return landed.source_id
+
+
+def land_records(
+    db: sqlite_utils.Database,
+    private: sqlite_utils.Database,
+    raws: list,
+    source: Source,
+    ctx: NormaliseContext,
+    report: RunReport,
+    check_duplicates: bool = True,
+    overridden: set[str] | None = None,
+) -> list[Landed]:
+    """Land raw records (a page of a feed) as `land` would one by one, with fewer round trips.
+
+    Returns how each landed. `overridden` (ids of services with staff overrides, read once
+    a run) spares a look-up per record; None looks each record up.
+    """
+    landed: list[Landed] = []
+    start = 0
+    seen: set[str] = set()
+    for index, raw in enumerate(raws):  # a source id twice in one page: the second waits for the first
+        seen_as = raw_source_id(raw)
+        if seen_as in seen:
+            landed += _land_distinct(db, private, raws[start:index], source, ctx, report, check_duplicates, overridden)
+            start, seen = index, set()
+        if seen_as:
+            seen.add(seen_as)
+    landed += _land_distinct(db, private, raws[start:], source, ctx, report, check_duplicates, overridden)
+    return landed
+
+
+def known_records(db: sqlite_utils.Database, source: Source, source_ids: list[str]) -> dict[str, Known]:
+    found: dict[str, Known] = {}
+    for start in range(0, len(source_ids), 10_000):
+        chunk = source_ids[start : start + 10_000]
+        for source_id, *row in db.execute(
+            "SELECT p.source_id, p.record_id, p.content_hash, p.deleted_at,"
+            " EXISTS (SELECT 1 FROM service_links l WHERE l.source = p.source AND l.source_id = p.source_id)"
+            f" FROM provenance p WHERE p.source = ? AND p.table_name = 'services' AND p.source_id IN"
+            f" ({', '.join('?' for _ in chunk)})",
+            [source.name, *chunk],
+        ).fetchall():
+            found.setdefault(source_id, Known(row[0], row[1], row[2], bool(row[3])))
+    return found
+
+
+def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, overridden) -> list[Landed]:
+    """Land records whose source ids differ: unchanged ones are only touched, the rest saved in one go."""
+    results: list[Landed] = []
+    seen_as_ids = [raw_source_id(raw) for raw in raws]
+    known_by_id = known_records(db, source, [i for i in seen_as_ids if i])
+    touched: list[str] = []
+    to_save: list[tuple[dict, str | None, str | None]] = []
+    saving: list[tuple[int, object, str]] = []  # (result index, raw, source id) of each record in to_save
+    for raw, seen_as in zip(raws, seen_as_ids):
+        digest = content_hash(raw)
+        known = known_by_id.get(seen_as) if seen_as else None
+        if known and known.content_hash == digest and known.deleted_at is None:
+            touched.append(seen_as)
+            report.unchanged += 1
+            results.append(Landed(seen_as, seen_as, True, digest))
+            continue
+        try:
+            normalised = normalise_service(raw, ctx)
+        except InvalidRecord as error:
+            _quarantine(private, source, seen_as, raw, error.reasons, report)
+            results.append(Landed(seen_as, seen_as, False, digest))
+            continue
+        report.unmapped_terms |= normalised.unmapped_terms
+        record = normalised.record
+        # A record the feed gave no id is known by the stable id derived from it.
+        source_id = normalised.source_id or seen_as or record["id"]
+        if known is None and source_id != seen_as:
+            known = known_record(db, source, source_id)
+        if known and known.linked:
+            # Another source's listing stands for this service; keep our fingerprint only.
+            db.execute(
+                "UPDATE provenance SET content_hash = ?, last_seen = ?, deleted_at = NULL"
+                " WHERE source = ? AND source_id = ? AND table_name = 'services'",
+                [digest, now_iso(), source.name, source_id],
+            )
+            report.unchanged += 1
+            results.append(Landed(seen_as, source_id, True, digest))
+            continue
+        if known:
+            record["id"] = known.record_id
+        elif check_duplicates and _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, report):
+            results.append(Landed(seen_as, source_id, True, digest))
+            continue
+        if overridden is None or record["id"] in overridden:
+            apply_overrides(private, "services", record, source.name)
+        saving.append((len(results), raw, source_id))
+        to_save.append((record, source_id, digest))
+        results.append(Landed(seen_as, source_id, True, digest))
+    touch_seen(db, source, touched)
     notes: list[str] = []
-    try:
-        with db.atomic():
-            outcome = save_record(db, "services", record, source, source_id=source_id, notes=notes, digest=digest)
-    except RecordError as error:
-        _quarantine(private, source, source_id, raw, [str(error)], report)
-        return source_id
-    setattr(report, outcome.value, getattr(report, outcome.value) + 1)
-    return source_id
+    for (index, raw, source_id), outcome in zip(saving, save_records(db, "services", to_save, source, notes)):
+        if isinstance(outcome, RecordError):
+            _quarantine(private, source, source_id, raw, [str(outcome)], report)
+            results[index].ok = False
+        else:
+            setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+    return results
+
+
+def touch_seen(db: sqlite_utils.Database, source: Source, source_ids: list[str]) -> None:
+    """The source still lists these services, unchanged."""
+    now = now_iso()
+    db.conn.executemany(
+        "UPDATE provenance SET last_seen = ? WHERE source = ? AND source_id = ? AND table_name = 'services'",
+        [(now, source.name, source_id) for source_id in source_ids],
+    )
 
 
 def other_sources_exist(db: sqlite_utils.Database, source: Source) -> bool:
@@ -114,6 +195,7 @@ def other_sources_exist(db: sqlite_utils.Database, source: Source) -> bool:
 
 def _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, report) -> bool:
     """A new record that is surely another source's service becomes a second provenance of it."""
+    refresh_contact_keys(db)  # what other sources changed since is looked up, not scanned
     matches = find_duplicates(db, record, exclude_source=source.name, region=ctx.region)
     if not matches:
         return False

@@ -225,6 +225,9 @@ TABLE_OPTIONS: dict[str, dict] = {
     "term_details": {"sort": "sort_order", "facets": ["kind"]},
     "taxonomy_mappings": {"facets": ["scheme"]},
     "sqlite_sequence": {"hidden": True},  # SQLite's own counter for the change log
+    # Duplicate detection's index of the published contact details, and how far it has caught up.
+    "contact_keys": {"hidden": True},
+    "contact_keys_seq": {"hidden": True},
 }
 
 LISTED = not_withdrawn("services", "s.id")  # leave out services their source withdrew

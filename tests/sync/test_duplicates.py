@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from directory.sync.duplicates.keys import (
     normalise_postcode,
 )
 from directory.sync.duplicates.score import Decision, compare, decide, listing_from_record
+from tests.sync.duplicate_helpers import feed_record, new_id
 
 PAIRS_PATH = Path(__file__).with_name("duplicate_pairs.json")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -230,73 +230,6 @@ def test_website_on_one_side_and_email_on_the_other_share_a_domain():
 
 
 # --- find_duplicates against directory.db ------------------------------------------------
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def feed_record(
-    name: str, *, phone: str, postcode: str, email: str | None = None, url: str | None = None
-) -> dict:
-    """A nested HSDS 3.0 service, as a feed sends it, with its organisation and one location."""
-    service_id, location_id = new_id(), new_id()
-    record = {
-        "id": service_id,
-        "name": name,
-        "status": "active",
-        "organization": {"id": new_id(), "name": "Kingsmere Law Centre", "description": "Free legal advice."},
-        "phones": [{"id": new_id(), "number": phone}],
-        "service_at_locations": [
-            {
-                "id": new_id(),
-                "location": {
-                    "id": location_id,
-                    "location_type": "physical",
-                    "name": "Kingsmere Law Centre, Regent Street",
-                    "addresses": [
-                        {
-                            "id": new_id(),
-                            "address_1": "12 Regent Street",
-                            "city": "Kingsmere",
-                            "state_province": "Kingsmereshire",
-                            "postal_code": postcode,
-                            "country": "GB",
-                            "address_type": "physical",
-                        }
-                    ],
-                },
-            }
-        ],
-    }
-    if email:
-        record["email"] = email
-    if url:
-        record["url"] = url
-    return record
-
-
-@pytest.fixture
-def two_feeds(empty_instance):
-    """directory.db holding feed A's asylum drop-in and, at the same address and phone, its housing clinic."""
-    db = empty_instance.directory()
-    drop_in = feed_record(
-        "Immigration and asylum advice drop-in",
-        phone="+441632960579",
-        postcode="KM1 3SX",
-        url="https://kingsmerelawcentre.example/immigration-drop-in",
-    )
-    housing = feed_record("Legal help with eviction and disrepair", phone="+441632960579", postcode="KM1 3SX")
-    save_record(db, "services", drop_in, Source("feed:a"))
-    save_record(db, "services", housing, Source("feed:a"))
-    incoming = feed_record(
-        "Kingsmere Law Centre – Asylum & Immigration Advice Drop-In",
-        phone="+441632960579",
-        postcode="km13sx",
-        email="advice@kingsmerelawcentre.example",
-    )
-    yield db, drop_in, housing, incoming
-    db.close()
 
 
 def test_find_duplicates_links_another_feeds_listing_of_the_same_service(two_feeds):

@@ -16,7 +16,6 @@ import sqlite_utils
 
 from directory.config import Settings
 from directory.hsds.nested import RecordError
-from directory.hsds.tables import hsds_tables
 from directory.staff import audit
 from directory.staff.auth import Actor
 from directory.staff.editing import ownership
@@ -30,7 +29,7 @@ from directory.staff.editing.versions import (
     write_lock,
 )
 from directory.store import Source, save_record
-from directory.store.overrides import record_override
+from directory.store.overrides import record_edit_overrides
 from directory.store.records import content_hash
 from directory.sync.normalise import InvalidRecord
 
@@ -124,7 +123,4 @@ def _record_overrides(db, private, table: str, before: dict, after: dict, change
     ).fetchone()
     if not fed:
         return
-    columns = set(hsds_tables()[table].columns)
-    for name in changed:
-        if name in columns and name != "id":
-            record_override(private, table, before["id"], name, after.get(name), before.get(name))
+    record_edit_overrides(private, table, before, after, changed)

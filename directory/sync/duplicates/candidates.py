@@ -5,6 +5,10 @@ e-mail address, a website domain or a postcode with the incoming record (a coars
 filter, checked again with the same normalisation in Python); only those are
 scored. Services from the record's own source are left out (a feed is matched
 to its own records by id, not by likeness), and so are withdrawn ones.
+
+The keys are looked up in `contact_keys` (index.py) when it is current — a sync
+run brings it up to date before it looks — and found by scanning the tables
+otherwise, so a caller that never refreshes it still gets every candidate.
 """
 
 from __future__ import annotations
@@ -13,13 +17,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from directory.hsds.api_filters import not_withdrawn
+from directory.sync.duplicates.index import PHONE_SUFFIX_DIGITS, is_current
 from directory.sync.duplicates.keys import Keys, keys_from_db
 from directory.sync.duplicates.score import Decision, Listing, compare, is_candidate, listing_from_record
 
-# Numbers are matched in SQL on their last digits, whatever the formatting stored;
-# the exact E.164 comparison follows in Python.
-PHONE_SUFFIX_DIGITS = 9
 _PHONE_DIGITS_SQL = "replace(replace(replace(replace(replace(replace(number, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '')"
 _POSTCODE_SQL = "upper(replace(replace(a.postal_code, ' ', ''), '-', ''))"
 _DECISION_ORDER = {Decision.SAME: 0, Decision.MAYBE: 1, Decision.DIFFERENT: 2}
@@ -72,6 +73,62 @@ def candidate_ids(
     db: sqlite_utils.Database, keys: Keys, exclude_source: str, exclude_id: object = None
 ) -> list[str]:
     """Services sharing at least one key (coarsely), not from `exclude_source`, not withdrawn."""
+    parts, params = _indexed(keys) if is_current(db) else _scanned(keys)
+    if not parts:
+        return []
+    # Per candidate (there are few), not over all provenance: withdrawn means every
+    # provenance row of the service is deleted (as api_filters.not_withdrawn says).
+    sql = (
+        f"SELECT id FROM services s WHERE id IN ({' UNION '.join(parts)})"
+        " AND id IS NOT ?"
+        " AND NOT EXISTS (SELECT 1 FROM provenance p WHERE p.table_name = 'services' AND p.record_id = s.id"
+        "                 AND p.source = ?)"
+        " AND (NOT EXISTS (SELECT 1 FROM provenance p WHERE p.table_name = 'services' AND p.record_id = s.id)"
+        "      OR EXISTS (SELECT 1 FROM provenance p WHERE p.table_name = 'services' AND p.record_id = s.id"
+        "                 AND p.deleted_at IS NULL))"
+        " ORDER BY id"
+    )
+    return [row[0] for row in db.execute(sql, [*params, exclude_id, exclude_source]).fetchall()]
+
+
+def _indexed(keys: Keys) -> tuple[list[str], list[object]]:
+    """The services that share a key, by look-ups in `contact_keys`."""
+    parts: list[str] = []
+    params: list[object] = []
+
+    def rows(kind: str, table: str, values: list[str]) -> str:
+        params.extend(values)
+        return (
+            f"SELECT row_id FROM contact_keys WHERE kind = '{kind}' AND table_name = '{table}'"
+            f" AND value IN ({', '.join('?' for _ in values)})"
+        )
+
+    if keys.phones:
+        suffixes = sorted({p[-PHONE_SUFFIX_DIGITS:] for p in keys.phones})
+        for template in (
+            "SELECT service_id FROM phones WHERE id IN ({hits}) AND service_id IS NOT NULL",
+            "SELECT s.id FROM services s JOIN phones h ON h.organization_id = s.organization_id WHERE h.id IN ({hits})",
+            "SELECT sal.service_id FROM service_at_location sal JOIN phones h ON h.location_id = sal.location_id"
+            " WHERE h.id IN ({hits})",
+            "SELECT sal.service_id FROM service_at_location sal JOIN phones h ON h.service_at_location_id = sal.id"
+            " WHERE h.id IN ({hits})",
+        ):
+            parts.append(template.format(hits=rows("phone", "phones", suffixes)))
+    for kind, values in (("email", sorted(keys.emails)), ("domain", sorted(keys.domains))):
+        if values:
+            parts.append(rows(kind, "services", values))
+            parts.append(f"SELECT id FROM services WHERE organization_id IN ({rows(kind, 'organizations', values)})")
+    if keys.postcodes:
+        hits = rows("postcode", "addresses", sorted(keys.postcodes))
+        parts.append(
+            "SELECT sal.service_id FROM service_at_location sal JOIN addresses a ON a.location_id = sal.location_id"
+            f" WHERE a.id IN ({hits})"
+        )
+    return parts, params
+
+
+def _scanned(keys: Keys) -> tuple[list[str], list[object]]:
+    """The same, by scanning the tables (when the index is behind)."""
     parts: list[str] = []
     params: list[object] = []
     if keys.phones:
@@ -109,13 +166,4 @@ def candidate_ids(
             f" WHERE {_POSTCODE_SQL} IN ({marks})"
         )
         params += codes
-    if not parts:
-        return []
-    sql = (
-        f"SELECT id FROM services WHERE id IN ({' UNION '.join(parts)})"
-        " AND id IS NOT ?"
-        " AND id NOT IN (SELECT record_id FROM provenance WHERE table_name = 'services' AND source = ?)"
-        f" AND {not_withdrawn('services', 'id')}"
-        " ORDER BY id"
-    )
-    return [row[0] for row in db.execute(sql, [*params, exclude_id, exclude_source]).fetchall()]
+    return parts, params

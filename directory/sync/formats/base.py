@@ -37,11 +37,36 @@ Fetch = Callable[[str], FetchResult]
 
 
 @dataclass
+class Recalled:
+    """A page whose bytes are those of a page already landed, with all its services unchanged since."""
+
+    source_ids: list[str]  # the ids of its services, in order
+    number: int | None  # the page number it reported
+    last: bool  # it said no page follows
+
+
+@dataclass
+class PageKey:
+    """What a page memo needs to remember a page the run then lands."""
+
+    url: str
+    digest: str  # SHA-256 of the page's bytes
+    number: int | None
+    last: bool
+
+
+# Given a page's final URL and the SHA-256 (hex) of its bytes, the services of an identical page
+# landed before, or None.
+Recall = Callable[[str, str], "Recalled | None"]
+
+
+@dataclass
 class FormatOptions:
     mapping: dict | None = None  # the `csv` format's column mapping (parsed YAML)
     page_cap: int = 1000  # never follow more pages than this, whatever totals say
     modified_after: str | None = None  # ask an API for changes since (ISO 8601), when it supports it
     where: str = "feed"  # a name for error messages
+    recall: Recall | None = None  # paged formats that support it skip reading pages it recognises
 
 
 @dataclass
@@ -61,6 +86,8 @@ class Parsed:
     rejected: list[Rejected] = field(default_factory=list)
     complete: bool = True  # False when this listing is partial (modified_after), so absences mean nothing
     not_modified: bool = False  # the server answered 304 to the first request
+    recalled: list[str] = field(default_factory=list)  # source ids of a recalled page, not read again
+    page: PageKey | None = None  # set when the records are exactly one page's, all read whole
 
 
 class FormatReader(Protocol):

@@ -74,7 +74,7 @@ def is_translation_list(document: object) -> bool:
 
 # --- the `hsds-json` feed format ------------------------------------------------------------
 
-PER_PAGE = 100
+PER_PAGE = 500  # what a Harbour serves at most (directory.hsds.api_params.MAX_PER_PAGE); others may send fewer
 # A list item with none of these is a summary; the whole service is at /services/{id}.
 SERVICE_CHILD_KEYS = (
     "service_at_locations", "phones", "schedules", "contacts", "languages", "attributes",
@@ -111,14 +111,20 @@ def _walk(fetch: Fetch, services_url: str, root: str, options: FormatOptions) ->
         )
 
     for page in walk_pages(
-        fetch, url_for, _page_view, options.page_cap, default_first=1, what="an HSDS page"
+        fetch, url_for, _page_view, options.page_cap, default_first=1, what="an HSDS page", recall=options.recall
     ):
         if page.not_modified:
             yield Parsed(not_modified=True)
             return
+        complete = page.complete and options.modified_after is None
+        if page.recalled is not None:
+            yield Parsed(complete=complete, recalled=page.recalled.source_ids)
+            continue
         items, rejected = _whole_services(fetch, root, page.items)
-        parsed = _parsed(items, page.complete and options.modified_after is None)
+        parsed = _parsed(items, complete)
         parsed.rejected = rejected + parsed.rejected
+        if not parsed.rejected and len(items) == len(page.items) and all(a is b for a, b in zip(items, page.items)):
+            parsed.page = page.key  # the page's bytes are its records: a memo may recognise it next time
         yield parsed
 
 

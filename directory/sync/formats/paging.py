@@ -14,11 +14,12 @@ page parameter and answers the same page forever. So a walk:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from directory.sync.formats.base import Fetch
-from directory.sync.formats.documents import fetch_json
+from directory.sync.formats.base import Fetch, PageKey, Recall, Recalled
+from directory.sync.formats.documents import json_document
 from directory.sync.formats.errors import FormatError
 
 
@@ -37,6 +38,8 @@ class Page:
     items: list
     complete: bool = True
     not_modified: bool = False
+    recalled: Recalled | None = None  # the page is one landed before: `items` is empty, not read
+    key: PageKey | None = None
 
 
 def flag(value: object) -> bool:
@@ -72,16 +75,22 @@ def walk_pages(
     page_cap: int,
     default_first: int = 1,
     what: str = "JSON",
+    recall: Recall | None = None,
 ) -> Iterator[Page]:
-    """Yield each page's items; `url_for_page(None)` is the first request (no page number)."""
+    """Yield each page's items; `url_for_page(None)` is the first request (no page number).
+
+    With `recall`, a page whose bytes it recognises is not parsed: it is yielded with
+    `recalled` set, and what it said (its number, whether it was the last) is taken
+    from what it said last time.
+    """
     cap = max(1, page_cap)
     seen: set[str] = set()
     number: int | None = None
     fetched = 0
     while True:
         url = url_for_page(number)
-        result, document = fetch_json(fetch, url, what)
-        if document is None:
+        result = fetch(url)
+        if result.not_modified:
             if fetched == 0:
                 yield Page(url, [], not_modified=True)
                 return
@@ -89,23 +98,30 @@ def walk_pages(
                 f"{url}: answered 304 Not Modified for a later page; the listing cannot be trusted"
             )
         fetched += 1
-        view = read_page(document, result.url)
+        digest = hashlib.sha256(result.body).hexdigest()
+        recalled = recall(result.url, digest) if recall else None
+        if recalled is not None:
+            view = PageView([], recalled.number, recalled.last)
+            keys: list[str | None] = list(recalled.source_ids)
+        else:
+            view = read_page(json_document(result, what), result.url)
+            keys = [item_key(item) for item in view.items]
         if number is None:
             reported = page_number(view.number)
             number = reported if reported is not None else default_first
-        if not view.items:
+        if not keys:
             return
-        keys = [item_key(item) for item in view.items]
         if fetched > 1 and all(k is not None and k in seen for k in keys):
             # The same items again: the server ignores the page parameter or loops.
             yield Page(result.url, [], complete=False)
             return
         seen.update(k for k in keys if k is not None)
+        key = PageKey(result.url, digest, page_number(view.number), view.last)
         if view.last:
-            yield Page(result.url, view.items)
+            yield Page(result.url, view.items, recalled=recalled, key=key)
             return
         if fetched >= cap:
-            yield Page(result.url, view.items, complete=False)
+            yield Page(result.url, view.items, complete=False, recalled=recalled, key=key)
             return
-        yield Page(result.url, view.items)
+        yield Page(result.url, view.items, recalled=recalled, key=key)
         number += 1

@@ -8,6 +8,7 @@ A value that cannot be fixed is dropped with a warning.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from urllib.parse import urlsplit, urlunsplit
@@ -37,6 +38,7 @@ _KNOWN_SCHEMES = {
 }
 
 
+@functools.lru_cache(maxsize=16_384)
 def clean_email(value: str) -> tuple[str | None, str | None]:
     """(address, None) when usable, with a note in the second place if something was fixed;
     (None, problem) when not."""
@@ -61,6 +63,7 @@ def _valid_email(text: str) -> str | None:
     return f"{local}@{domain}"
 
 
+@functools.lru_cache(maxsize=16_384)
 def clean_url(value: str) -> tuple[str | None, str | None]:
     """(url, None) when usable; (None, problem) when not."""
     text = value.strip()

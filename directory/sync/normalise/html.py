@@ -9,6 +9,7 @@ text: tags stripped, entities decoded, whitespace collapsed.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -72,7 +73,25 @@ _MAX_PASSES = 50
 
 
 def clean_text(field: str, text: str) -> str:
-    """Clean one text value the way its field wants."""
+    """Clean one text value the way its field wants.
+
+    Short values (names, cities, opening notes) repeat across a feed: they are
+    remembered, within a bound on memory.
+    """
+    if len(text) <= _REMEMBERED_LENGTH:
+        return _clean_short_text(field, text)
+    return _clean_text(field, text)
+
+
+_REMEMBERED_LENGTH = 256
+
+
+@functools.lru_cache(maxsize=16_384)
+def _clean_short_text(field: str, text: str) -> str:
+    return _clean_text(field, text)
+
+
+def _clean_text(field: str, text: str) -> str:
     if field in RICH_FIELDS:
         return clean_rich(text)
     return clean_plain(text, collapse=field not in LAYOUT_FIELDS)

@@ -8,11 +8,14 @@ parent and its content, which is the same on every run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
+import re
 import uuid
 
+from directory.ids import derived_id as harbour_derived_id
 from directory.ids import is_uuid, stable_id
 
 
@@ -31,16 +34,33 @@ def source_id_of(value: object) -> str | None:
     return None
 
 
+# A UUID already in canonical form (most HSDS feeds send them so) is kept without parsing.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@functools.lru_cache(maxsize=16_384)
 def record_id(feed: str, entity: str, source_id: str) -> str:
     """The Harbour id of the record `entity` that the feed calls `source_id`."""
+    if _CANONICAL_UUID.fullmatch(source_id):
+        return source_id
     if is_uuid(source_id):
         return str(uuid.UUID(source_id))
-    return stable_id(feed, f"{entity}:{source_id}")
+    return _stable_id(feed, f"{entity}:{source_id}")
 
 
 def derived_id(feed: str, entity: str, *parts: str) -> str:
     """An id for a record the feed gave none; `~` keeps it apart from any id a feed sends."""
-    return stable_id(feed, f"{entity}:~" + "/".join(parts))
+    return _stable_id(feed, f"{entity}:~" + "/".join(parts))
+
+
+_NOT_HEX = re.compile(r"[^0-9a-fA-F{}-]")
+
+
+def _stable_id(feed: str, text: str) -> str:
+    """`stable_id(feed, text)`, without first trying to read as a UUID what plainly is not one."""
+    if _NOT_HEX.search(text) and not text.startswith(("urn:", "uuid:")):
+        return harbour_derived_id("record", feed, text)
+    return stable_id(feed, text)
 
 
 def content_digest(record: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> str:

@@ -9,6 +9,8 @@ kept as sent, with a warning.
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
@@ -52,7 +54,7 @@ def normalise_phone(phone: dict, region: str, notes: Notes, path: str) -> dict |
         cleaned = number.strip().strip(_QUOTES).strip()
         if cleaned.lower().startswith("tel:"):
             cleaned = cleaned[4:].strip()
-        if not any(ch.isdigit() for ch in cleaned):
+        if not any(map(str.isdigit, cleaned)):
             notes.warn(path, f"number {shown(number)} has no digits; phone dropped")
             return None
         formatted, extension, problem = format_number(cleaned, region)
@@ -81,6 +83,7 @@ def normalise_phone(phone: dict, region: str, notes: Notes, path: str) -> dict |
     return phone
 
 
+@functools.lru_cache(maxsize=16_384)
 def format_number(text: str, region: str) -> tuple[str, int | None, str | None]:
     """(number, extension, problem): E.164, a short number's digits, or the text as sent."""
     region = (region or "").upper()

@@ -19,6 +19,7 @@ the network; the input is never changed.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 from directory.sync.normalise import tree
 from directory.sync.normalise.categories import map_attribute
@@ -58,6 +59,13 @@ def normalise_service(record: dict, ctx: NormaliseContext) -> Normalised:
     return Normalised(clean, notes.warnings, notes.unmapped, source_id)
 
 
+@cache
+def _known_keys(table: str) -> frozenset:
+    """Keys a nested record of `table` may carry without a warning."""
+    legacy = LEGACY_DAY_KEYS if table == "schedules" else ()
+    return frozenset(tree.columns(table)) | tree.relation_keys(table) | IGNORED_KEYS | frozenset(legacy)
+
+
 class _Walk:
     def __init__(self, ctx: NormaliseContext, notes: Notes):
         self.ctx = ctx
@@ -77,16 +85,8 @@ class _Walk:
         if not isinstance(raw, dict):
             self.notes.warn(path, f"must be an object, not {type(raw).__name__}; dropped")
             return None
-        columns = tree.columns(table)
-        relations = {c.key for c in tree.children(table)} | {r.key for r in tree.references(table)}
-        unknown = [
-            str(k)
-            for k in raw
-            if k not in columns
-            and k not in relations
-            and k not in IGNORED_KEYS
-            and not (table == "schedules" and k in LEGACY_DAY_KEYS)
-        ]
+        known = _known_keys(table)
+        unknown = [str(k) for k in raw if k not in known]
         if unknown:
             self.notes.warn(path, f"ignored fields that are not HSDS 3.0: {', '.join(sorted(unknown))}")
         out = self._values(table, raw, path)
@@ -98,9 +98,10 @@ class _Walk:
             out[child.fk] = parent_id
             if table == "attributes":
                 out["link_entity"] = parent_entity
-        for column in columns:
-            if column.endswith("_id") and out.get(column) is None and inherit and inherit.get(column):
-                out[column] = inherit[column]
+        if inherit:
+            for column in tree.link_columns(table):
+                if out.get(column) is None and inherit.get(column):
+                    out[column] = inherit[column]
         for reference in tree.references(table):
             if table != "attributes" and raw.get(reference.key) is not None:
                 self._reference(table, reference, raw[reference.key], out, path)

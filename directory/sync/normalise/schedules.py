@@ -10,6 +10,7 @@ Times are local to the instance's timezone.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -239,15 +240,16 @@ def _from_description(schedule: dict, notes: Notes, path: str) -> None:
     notes.warn(path, f"read {schedule['byday']} {opens.text}-{closes.text} from the description")
 
 
-def _zone_offsets(timezone: str) -> set[int]:
+@functools.lru_cache(maxsize=64)
+def _zone_offsets(timezone: str) -> frozenset[int]:
     """The UTC offsets (minutes) the zone uses in winter and summer; empty if unknown."""
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return set()
+        return frozenset()
     found = set()
     for month in (1, 7):
         offset = datetime(2025, month, 1, 12, tzinfo=zone).utcoffset()
         if offset is not None:
             found.add(int(offset.total_seconds() // 60))
-    return found
+    return frozenset(found)

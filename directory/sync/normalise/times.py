@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -104,7 +105,14 @@ def _day_of_number(number: float) -> str | None:
     return None
 
 
-def _parse_day_text(text: str) -> tuple[set[str], list[str], list[str]]:
+@functools.lru_cache(maxsize=4096)
+def _parse_day_text(text: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(days, ordinal days, parts that are not days) of one text; remembered, as feeds repeat a few."""
+    days, ordinal, unknown = _read_day_text(text)
+    return frozenset(days), tuple(ordinal), tuple(unknown)
+
+
+def _read_day_text(text: str) -> tuple[set[str], list[str], list[str]]:
     key = text.casefold().replace("–", "-").replace("—", "-").replace(".", " ")
     for pattern, word in _PHRASES:
         key = re.sub(pattern, word, key)

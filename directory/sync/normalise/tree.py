@@ -42,6 +42,23 @@ def references(table: str) -> tuple[Reference, ...]:
 
 
 @cache
+def relation_keys(table: str) -> frozenset[str]:
+    """Keys of a nested record of `table` that hold other records."""
+    return frozenset({c.key for c in children(table)} | {r.key for r in references(table)})
+
+
+@cache
+def link_columns(table: str) -> tuple[str, ...]:
+    """Columns ending in `_id`: those a record may inherit from its referrer."""
+    return tuple(c for c in columns(table) if c.endswith("_id"))
+
+
+@cache
+def required_columns(table: str) -> tuple[str, ...]:
+    return tuple(name for name, field in columns(table).items() if field.required)
+
+
+@cache
 def entity(table: str) -> str:
     return hsds_tables()[table].entity
 

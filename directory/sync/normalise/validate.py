@@ -24,8 +24,8 @@ def check_required(table: str, record: dict, path: str, notes: Notes) -> None:
         # HSDS requires a region, which many countries' addresses (and spreadsheets) lack.
         record["state_province"] = record["city"]
         notes.warn(path, "state_province missing; the city stands in for it")
-    for name, field in tree.columns(table).items():
-        if field.required and record.get(name) in (None, ""):
+    for name in tree.required_columns(table):
+        if record.get(name) in (None, ""):
             notes.refuse(path, _MESSAGES.get((table, name), f"{name} is required by HSDS but missing"))
     for reference in tree.references(table):
         nested = record.get(reference.key)

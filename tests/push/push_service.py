@@ -125,7 +125,8 @@ class PushService:
         public.verify(der, f"{head}.{body}".encode(), ec.ECDSA(hashes.SHA256()))  # raises when forged
         claims = json.loads(unb64url(body))
         assert claims["aud"] == self.origin, f"audience {claims['aud']!r} is not {self.origin}"
-        assert time.time() < claims["exp"] <= time.time() + 24 * 3600, "exp must be in the next 24 hours"
+        now = time.time()
+        assert now < claims["exp"] <= now + 24 * 3600, "exp must be in the next 24 hours"
         assert claims["sub"].startswith(("mailto:", "https:")), f"sub {claims['sub']!r}"
         return claims
 

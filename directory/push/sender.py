@@ -115,6 +115,9 @@ async def _deliver(session, slots, signer, subscription: Subscription, message: 
             except (TimeoutError, aiohttp.ClientError, OSError) as error:
                 status, retry_after = None, None
                 reason = f"network: {type(error).__name__}"
+            except Exception as error:  # keys that cannot encrypt: this phone fails, the fan-out goes on
+                _fail(outcome, f"cannot send: {type(error).__name__}")
+                return
         if status in DELIVERED:
             outcome.sent += 1
             outcome.delivered.append(subscription.endpoint)

@@ -336,3 +336,18 @@ def test_retry_waits_honour_retry_after_in_seconds_or_as_a_date_and_back_off_oth
     for attempt, low in ((1, 1.0), (2, 2.0), (3, 4.0)):  # no or garbled Retry-After: doubling, with jitter
         wait = retry_wait("soon", attempt, 1.0, now=now)
         assert low <= wait <= low * 1.25
+
+
+def test_a_subscription_whose_keys_cannot_encrypt_fails_alone(demo_instance, service):
+    good, broken = service.subscriber("good"), service.subscriber("broken")
+    subscribe(demo_instance, good, ["notices"])
+    subscribe(demo_instance, broken, ["notices"])
+    private = demo_instance.private()
+    try:  # a row damaged after it was checked: its public key is no longer a point
+        with private.atomic():
+            private.execute("UPDATE push_subscriptions SET p256dh = 'AAAA' WHERE endpoint = ?", [broken.endpoint])
+    finally:
+        private.close()
+    delivery = deliver_notice(demo_instance, post_notice(demo_instance), FAST)
+    assert delivery.outcome.counts() == {"sent": 1, "failed": 1, "removed": 0}
+    assert len(service.received("good")) == 1 and broken.attempts == 0

@@ -11,6 +11,8 @@ from directory.web.app import create_app
 
 PARTS = [
     ("/", "the offline directory (PWA)"),
+    ("/services", "the same without JavaScript, and printable guides at /guide/"),
+    ("/staff/", "staff sign-in (accounts: harbour users add)"),
     ("/data/", "Datasette: browse, search and query the open data"),
     ("/hsds/", "the HSDS 3.0 API"),
     ("/bundle/manifest.json", "offline data for phones"),

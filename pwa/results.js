@@ -4,7 +4,7 @@
 // A page at a time: the first PAGE_SIZE results, then a real "Show more" button for
 // the next page. Drawing 10,000 links on a cheap phone takes seconds; the person
 // reads the first few. The count of all results is said in the status line
-// (app.js), and "Showing 30 of 312" under the list says how many are drawn.
+// (app.js), and "Showing 20 of 312" under the list says how many are drawn.
 import { categoryIcon } from "./dom.js";
 import { topCategoryOf } from "./filters.js";
 import { formatDistance } from "./format.js";
@@ -12,7 +12,7 @@ import { serviceDistance } from "./geo.js";
 import { hasHours, isOpenNow } from "./hours.js";
 import { t } from "./i18n.js";
 
-export const PAGE_SIZE = 30;
+export const PAGE_SIZE = 20;
 
 // Text that fell back to the source language is marked so, for screen readers and fonts.
 export function langOf(service, key, bundle) {

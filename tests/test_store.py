@@ -269,3 +269,17 @@ def test_a_value_the_database_stores_differently_compares_as_stored_in_a_batch(t
     save_records(at_once, "services", items, FEED)
     assert _everything(at_once) == _everything(one_by_one)
     assert _count(at_once, "SELECT count(*) FROM changes WHERE record_id = ?", ORG) == 2
+
+
+def test_a_batch_written_a_few_rows_a_statement_leaves_exactly_what_saving_one_by_one_leaves(tmp_path, monkeypatch):
+    from directory.store import batch
+
+    monkeypatch.setattr(batch, "_variable_limit", lambda db: 30)  # a statement holds a row or two
+    one_by_one, at_once = open_directory(tmp_path / "a.db"), open_directory(tmp_path / "b.db")
+    items = [(_nested(n), f"s-{n}", None) for n in range(1, 12)]
+    for record, source_id, digest in copy.deepcopy(items):
+        save_record(one_by_one, "services", record, FEED, source_id=source_id, digest=digest)
+    with at_once.atomic():
+        assert set(save_records(at_once, "services", items, FEED)) == {Outcome.CREATED}
+    assert _everything(at_once) == _everything(one_by_one)
+    assert _count(at_once, "SELECT count(*) FROM provenance") == 11

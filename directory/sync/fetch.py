@@ -134,13 +134,15 @@ def _read(
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{url} declares {int(declared):,} bytes, over the limit of {max_bytes:,}")
-    body = bytearray()
+    chunks: list[bytes] = []
+    size = 0
     # Count the decoded bytes: a small gzip body may unpack to a huge one.
     for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
             raise FetchError(f"{url} sent more than the limit of {max_bytes:,} bytes")
-    return FetchResult(url, status, bytes(body), content_type, etag, last_modified)
+    return FetchResult(url, status, b"".join(chunks), content_type, etag, last_modified)
 
 
 def _normalise(url: str) -> str:

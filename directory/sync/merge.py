@@ -17,7 +17,7 @@ from directory.store.records import content_hash, save_records
 from directory.store.review import open_review
 from directory.sync.duplicates import find_duplicates
 from directory.sync.duplicates.index import refresh as refresh_contact_keys
-from directory.sync.normalise import InvalidRecord, NormaliseContext, normalise_service
+from directory.sync.normalise import InvalidRecord, NormaliseContext, Normalised, normalise_service
 from directory.sync.quarantine import quarantine
 from directory.sync.report import RunReport
 
@@ -83,24 +83,69 @@ def land_records(
     report: RunReport,
     check_duplicates: bool = True,
     overridden: set[str] | None = None,
+    prepared: list[Prepared] | None = None,
 ) -> list[Landed]:
     """Land raw records (a page of a feed) as `land` would one by one, with fewer round trips.
 
     Returns how each landed. `overridden` (ids of services with staff overrides, read once
-    a run) spares a look-up per record; None looks each record up.
+    a run) spares a look-up per record; None looks each record up. `prepared` (from
+    `prepare_records`, one per raw record) is work already done, maybe by a helper process.
     """
     landed: list[Landed] = []
     start = 0
     seen: set[str] = set()
+    ahead = prepared if prepared is not None and len(prepared) == len(raws) else [None] * len(raws)
     for index, raw in enumerate(raws):  # a source id twice in one page: the second waits for the first
         seen_as = raw_source_id(raw)
         if seen_as in seen:
-            landed += _land_distinct(db, private, raws[start:index], source, ctx, report, check_duplicates, overridden)
+            landed += _land_distinct(
+                db, private, raws[start:index], source, ctx, report, check_duplicates, overridden, ahead[start:index]
+            )
             start, seen = index, set()
         if seen_as:
             seen.add(seen_as)
-    landed += _land_distinct(db, private, raws[start:], source, ctx, report, check_duplicates, overridden)
+    landed += _land_distinct(db, private, raws[start:], source, ctx, report, check_duplicates, overridden, ahead[start:])
     return landed
+
+
+@dataclass
+class Prepared:
+    """What landing a raw record needs that touches no database: its fingerprint and, maybe, its clean form."""
+
+    digest: str
+    normalised: Normalised | InvalidRecord | None  # None: not worked out (the record looked unchanged)
+
+
+def prepare_records(raws: list, ctx: NormaliseContext, stored_digests: dict[str, str]) -> list[Prepared]:
+    """Fingerprint and normalise a page's records, skipping those stored with the same fingerprint.
+
+    Pure (no database, no network), so a run has it done for the next page by a helper
+    process while it writes this one (see prepare.py). `stored_digests` ({source id: content hash} of services
+    already stored) is a hint: a record it wrongly skips is normalised when it lands.
+    """
+    result = []
+    for raw in raws:
+        digest = content_hash(raw)
+        seen_as = raw_source_id(raw)
+        if seen_as is not None and stored_digests.get(seen_as) == digest:
+            result.append(Prepared(digest, None))
+            continue
+        try:
+            normalised: Normalised | InvalidRecord = normalise_service(raw, ctx)
+        except InvalidRecord as error:
+            normalised = error
+        result.append(Prepared(digest, normalised))
+    return result
+
+
+def stored_digests(db: sqlite_utils.Database, source: Source, raws: list) -> dict[str, str]:
+    """{source id: content hash} of the services among `raws` stored (and not withdrawn) from `source`."""
+    ids = [i for i in map(raw_source_id, raws) if i]
+    return {
+        source_id: known.content_hash
+        for source_id, known in known_records(db, source, ids).items()
+        if known.deleted_at is None
+    }
 
 
 def known_records(db: sqlite_utils.Database, source: Source, source_ids: list[str]) -> dict[str, Known]:
@@ -118,7 +163,7 @@ def known_records(db: sqlite_utils.Database, source: Source, source_ids: list[st
     return found
 
 
-def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, overridden) -> list[Landed]:
+def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, overridden, prepared) -> list[Landed]:
     """Land records whose source ids differ: unchanged ones are only touched, the rest saved in one go."""
     results: list[Landed] = []
     seen_as_ids = [raw_source_id(raw) for raw in raws]
@@ -126,8 +171,8 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
     touched: list[str] = []
     to_save: list[tuple[dict, str | None, str | None]] = []
     saving: list[tuple[int, object, str]] = []  # (result index, raw, source id) of each record in to_save
-    for raw, seen_as in zip(raws, seen_as_ids):
-        digest = content_hash(raw)
+    for raw, seen_as, ahead in zip(raws, seen_as_ids, prepared):
+        digest = ahead.digest if ahead is not None else content_hash(raw)
         known = known_by_id.get(seen_as) if seen_as else None
         if known and known.content_hash == digest and known.deleted_at is None:
             touched.append(seen_as)
@@ -135,7 +180,12 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
             results.append(Landed(seen_as, seen_as, True, digest))
             continue
         try:
-            normalised = normalise_service(raw, ctx)
+            if ahead is not None and ahead.normalised is not None:
+                if isinstance(ahead.normalised, InvalidRecord):
+                    raise ahead.normalised
+                normalised = ahead.normalised
+            else:
+                normalised = normalise_service(raw, ctx)
         except InvalidRecord as error:
             _quarantine(private, source, seen_as, raw, error.reasons, report)
             results.append(Landed(seen_as, seen_as, False, digest))
@@ -180,10 +230,13 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
 def touch_seen(db: sqlite_utils.Database, source: Source, source_ids: list[str]) -> None:
     """The source still lists these services, unchanged."""
     now = now_iso()
-    db.conn.executemany(
-        "UPDATE provenance SET last_seen = ? WHERE source = ? AND source_id = ? AND table_name = 'services'",
-        [(now, source.name, source_id) for source_id in source_ids],
-    )
+    for start in range(0, len(source_ids), 10_000):  # one statement a page rather than one a service
+        chunk = source_ids[start : start + 10_000]
+        db.conn.execute(
+            "UPDATE provenance SET last_seen = ? WHERE source = ? AND table_name = 'services'"
+            f" AND source_id IN ({', '.join('?' * len(chunk))})",
+            [now, source.name, *chunk],
+        )
 
 
 def other_sources_exist(db: sqlite_utils.Database, source: Source) -> bool:

@@ -5,7 +5,8 @@ landed is remembered (its URL, the SHA-256 of its bytes, its services' ids and
 content hashes). Next run, a page with the same bytes whose services are all
 still stored with those content hashes, none withdrawn, would have every record
 found unchanged one by one; `recall` says so without parsing it, and the run
-counts them unchanged and seen, as the record-by-record path would.
+counts them unchanged and seen, as the record-by-record path would (`recall` marks
+them seen in the database as it checks them).
 """
 
 from __future__ import annotations
@@ -32,9 +33,18 @@ class PageMemo:
         if row is None or row[0] != digest:
             return None
         items = {source_id: digest for source_id, digest in json.loads(row[3])}
-        if not items or not self._still_stored(items):
+        if not items or not self._seen_if_still_stored(items):
             return None
         return Recalled(list(items), row[1], bool(row[2]))
+
+    def may_depend_on(self, url: str, digest: str, ids: set[str] | None) -> bool:
+        """Could storing services `ids` (None: any) change what `recall(url, digest)` answers?"""
+        row = self.private.execute(
+            "SELECT digest, items FROM feed_pages WHERE feed_name = ? AND url = ?", [self.feed_name, url]
+        ).fetchone()
+        if row is None or row[0] != digest:
+            return False  # no memo of these bytes: nothing stored can make one
+        return ids is None or any(source_id in ids for source_id, _ in json.loads(row[1]))
 
     def remember(self, page: PageKey, landed: list[tuple[str | None, str | None, bool, str]]) -> None:
         """Remember a page whose every record (seen as, source id, ok, digest) landed under its own id."""
@@ -57,17 +67,30 @@ class PageMemo:
             )
         self.pending = []
 
-    def _still_stored(self, items: dict[str, str]) -> bool:
-        """Every service still listed from this source with the content hash the page gave it."""
+    def _seen_if_still_stored(self, items: dict[str, str]) -> bool:
+        """Every service still listed from this source with the content hash the page gave it?
+
+        If so, they are marked seen now (`merge.touch_seen`), in the same pass over their rows;
+        if not, nothing is changed.
+        """
         ids = list(items)
-        stored = dict(
-            self.db.execute(
-                "SELECT source_id, content_hash FROM provenance WHERE source = ? AND table_name = 'services'"
-                f" AND deleted_at IS NULL AND source_id IN ({', '.join('?' for _ in ids)})",
-                [self.source.name, *ids],
+        self.db.execute("SAVEPOINT page_memo")
+        try:
+            rows = self.db.execute(
+                "UPDATE provenance SET last_seen = ? WHERE source = ? AND table_name = 'services'"
+                f" AND source_id IN ({', '.join('?' for _ in ids)}) RETURNING source_id, content_hash, deleted_at",
+                [now_iso(), self.source.name, *ids],
             ).fetchall()
-        )
-        return all(stored.get(source_id) == digest for source_id, digest in items.items())
+            stored = {source_id: digest for source_id, digest, deleted_at in rows if deleted_at is None}
+            still = all(stored.get(source_id) == digest for source_id, digest in items.items())
+        except BaseException:
+            self.db.execute("ROLLBACK TO page_memo")
+            self.db.execute("RELEASE page_memo")
+            raise
+        if not still:
+            self.db.execute("ROLLBACK TO page_memo")
+        self.db.execute("RELEASE page_memo")
+        return still
 
 
 def forget_pages(private: sqlite_utils.Database, feed_name: str) -> None:

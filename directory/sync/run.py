@@ -22,10 +22,16 @@ from directory.sync.errors import SyncError
 from directory.sync.feeds import Feed, get_feed
 from directory.sync.fetch import make_fetcher
 from directory.sync.formats import FORMATS, FormatError
-from directory.sync.formats.base import FetchResult, FormatOptions
-from directory.sync.merge import land_records, other_sources_exist, touch_seen
+from directory.sync.formats.base import FetchResult, FormatOptions, Parsed
+from directory.sync.merge import (
+    land_records,
+    other_sources_exist,
+    raw_source_id,
+    stored_digests,
+)
 from directory.sync.normalise import CategoryMapper, NormaliseContext
 from directory.sync.pages import PageMemo
+from directory.sync.prepare import Pending, Preparer
 from directory.sync.quarantine import quarantine, release
 from directory.sync.report import Progress, RunReport, finish_run, start_run
 
@@ -86,16 +92,16 @@ def _run(
         categories=CategoryMapper.from_db(db),
     )
     fetch = _fetcher(feed, validators)
-    options = FormatOptions(mapping=feed.mapping, where=f"feed {feed.name}", recall=memo.recall)
     check_duplicates = other_sources_exist(db, source)
     overridden = overridden_ids(private, "services")
     seen: set[str] = set()
     landed: list[str] = []
     complete = True
-    for parsed in FORMATS[feed.format](fetch, feed.url, options):
-        if parsed.not_modified:
-            raise NotModified()
-        complete = complete and parsed.complete
+    # Page N+1 is fetched and parsed, and prepared (fingerprints, normalising: no database) by a
+    # helper process (prepare.py), while page N is written; pages land one after another, in order.
+    pending: list[tuple[Parsed, Pending | None]] = []  # at most one page read but not landed yet
+
+    def land_page(parsed: Parsed, preparing: Pending | None) -> None:
         for rejected in parsed.rejected:
             quarantine(private, source.name, rejected.source_id, rejected.raw, rejected.reasons, report.run_id)
             report.quarantined += 1
@@ -107,10 +113,12 @@ def _run(
             report.fetched += len(parsed.recalled)
             report.unchanged += len(parsed.recalled)
             seen.update(parsed.recalled)
-            landed += parsed.recalled
-            touch_seen(db, source, parsed.recalled)
+            landed.extend(parsed.recalled)  # and marked seen by the memo as it recognised them
         report.fetched += len(parsed.records)
-        landings = land_records(db, private, parsed.records, source, ctx, report, check_duplicates, overridden)
+        prepared = preparing.result() if preparing is not None else None
+        landings = land_records(
+            db, private, parsed.records, source, ctx, report, check_duplicates, overridden, prepared
+        )
         for landing in landings:
             if landing.source_id:
                 seen.add(landing.source_id)
@@ -120,11 +128,49 @@ def _run(
             memo.remember(parsed.page, [(x.seen_as, x.source_id, x.ok, x.digest) for x in landings])
         if progress:
             progress.update(report)
+
+    def land_pending() -> None:
+        while pending:
+            land_page(*pending.pop(0))
+
+    def recall(url: str, digest: str):
+        # What a page memo says depends on how the services it names are stored: land the page
+        # before first if it may have touched them, as a run landing pages one by one would have.
+        if pending and pending[0][0].records and memo.may_depend_on(url, digest, _ids_of(pending[0][0])):
+            land_pending()
+        return memo.recall(url, digest)
+
+    options = FormatOptions(mapping=feed.mapping, where=f"feed {feed.name}", recall=recall)
+    with Preparer(ctx) as preparer:
+        for parsed in FORMATS[feed.format](fetch, feed.url, options):
+            if parsed.not_modified:
+                raise NotModified()
+            complete = complete and parsed.complete
+            for _, earlier in pending:
+                if earlier is not None:
+                    earlier.result()  # the helper answers one page before it is sent the next
+            preparing = None
+            if parsed.records:
+                preparing = preparer.submit(parsed.records, stored_digests(db, source, parsed.records))
+            land_pending()
+            pending.append((parsed, preparing))
+        land_pending()
     if progress:
         progress.done()
     if complete:
         _tombstone_missing(db, source, seen, report)
     return landed
+
+
+def _ids_of(parsed: Parsed) -> set[str] | None:
+    """The source ids a page's records may be stored under; None when one has no id of its own (it gets one)."""
+    ids = set()
+    for raw in parsed.records:
+        seen_as = raw_source_id(raw)
+        if seen_as is None:
+            return None
+        ids.add(seen_as)
+    return ids
 
 
 @contextmanager
@@ -139,12 +185,18 @@ def _fewer_collections():
 
 
 def _tombstone_missing(db: sqlite_utils.Database, source: Source, seen: set[str], report: RunReport) -> None:
+    # A source that lists most of the directory is read faster by one pass over the table than
+    # by one look-up a row through its index (max(rowid) is about how many rows there are).
+    rows = db.execute("SELECT coalesce(max(rowid), 0) FROM provenance").fetchone()[0]
+    scan = "NOT INDEXED" if len(seen) * 4 >= rows else ""
     active = db.execute(
-        "SELECT source_id, record_id FROM provenance WHERE source = ? AND table_name = 'services'"
+        f"SELECT source_id, record_id FROM provenance {scan} WHERE source = ? AND table_name = 'services'"
         " AND deleted_at IS NULL",
         [source.name],
     ).fetchall()
     missing = [(source_id, record_id) for source_id, record_id in active if source_id not in seen]
+    if scan:  # withdrawn in the index's order (by source id), whichever way they were read
+        missing.sort(key=lambda row: (row[0] is not None, row[0] or ""))
     if not missing:
         return
     listed = len(active) - len(missing)
@@ -198,3 +250,4 @@ def _save_validators(private: sqlite_utils.Database, feed: Feed, validators: dic
         " ON CONFLICT (feed_name, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified",
         [feed.name, feed.url, etag, last_modified],
     )
+

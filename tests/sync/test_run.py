@@ -85,6 +85,25 @@ def test_a_renamed_record_is_updated_and_a_removed_one_withdrawn(empty_instance,
     assert db.execute("SELECT count(*) FROM services").fetchone()[0] == 6  # withdrawn, not deleted
 
 
+def test_services_withdrawn_together_are_logged_in_the_order_of_their_source_ids(empty_instance, server):
+    # Stored svc-3 first, withdrawn svc-12 first (by source id), however the run reads them: a feed
+    # listing most of the directory is read in one pass over the table, in the order rows were stored.
+    records = [service(n) for n in range(30)]
+    register(empty_instance, "city", serve_services(server, records))
+    sync_feed(empty_instance, "city")
+    serve_services(server, [r for r in records if r["id"] not in ("svc-3", "svc-12")])
+    report = sync_feed(empty_instance, "city")
+    assert report.deleted == 2
+    db = empty_instance.directory()
+    try:
+        withdrawn = [source_id for (source_id,) in db.execute(
+            "SELECT p.source_id FROM changes c JOIN provenance p ON p.record_id = c.record_id"
+            " WHERE c.operation = 'delete' AND c.table_name = 'services' ORDER BY c.seq").fetchall()]
+    finally:
+        db.close()
+    assert withdrawn == ["svc-12", "svc-3"]
+
+
 @pytest.mark.parametrize("remaining", [0, 2])
 def test_an_empty_or_halved_listing_is_flagged_and_withdraws_nothing(empty_instance, server, remaining):
     records = [service(n) for n in range(6)]

@@ -1,20 +1,115 @@
-"""Opening a database: the same pragmas everywhere, then migrate to the current schema."""
+"""Opening a database: the same pragmas everywhere, then migrate to the current schema.
+
+Every connection is a `TurnTakingConnection`: a write transaction (`BEGIN`, as
+sqlite-utils' `db.atomic()` issues it, or `BEGIN IMMEDIATE`) and a write statement
+outside a transaction first wait their turn in this process's queue for the file
+(turns.py), then take SQLite's write lock at once. In WAL mode a deferred
+transaction that has read and then writes fails at once with "database is
+locked" when another writer committed meanwhile (the busy timeout does not
+apply to that upgrade), so write transactions are IMMEDIATE. `BEGIN DEFERRED`
+stays a read transaction: readers never queue behind writers.
+"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from directory.db import migrations
+from directory.db.turns import WriteTimeout, WriteTurns, turns_for
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 15_000
+
+# Statements that write when run on their own (outside a transaction).
+_WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"}
+_FIRST_WORDS = re.compile(r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(\w+)(?:\s+(\w+))?", re.S)
+
+
+def _kind(sql: str) -> str | None:
+    """'begin' for a write transaction, 'write' for a lone write statement, else None."""
+    match = _FIRST_WORDS.match(sql)
+    if not match:
+        return None
+    first, second = match.group(1).upper(), (match.group(2) or "").upper()
+    if first == "BEGIN":
+        return None if second == "DEFERRED" else "begin"
+    return "write" if first in _WRITES else None
+
+
+class TurnTakingConnection(sqlite3.Connection):
+    turns: WriteTurns
+    holding = False
+
+    def execute(self, sql, parameters=(), /):
+        kind = None if self.in_transaction or self.holding else _kind(sql)
+        if kind:
+            self._take_turn()
+            if kind == "begin":
+                sql = "BEGIN IMMEDIATE"
+        try:
+            return super().execute(sql, parameters)
+        finally:
+            self._maybe_give_turn()
+
+    def executemany(self, sql, parameters, /):
+        if not (self.in_transaction or self.holding) and _kind(sql) == "write":
+            self._take_turn()
+        try:
+            return super().executemany(sql, parameters)
+        finally:
+            self._maybe_give_turn()
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self._maybe_give_turn()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self._maybe_give_turn()
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self._give_turn()
+
+    def __del__(self):
+        self._give_turn()  # a connection dropped mid-transaction must not keep the turn
+
+    def _take_turn(self) -> None:
+        if not self.turns.acquire(BUSY_TIMEOUT_MS / 1000):
+            raise WriteTimeout(
+                f"database is locked: other writers kept it busy for {BUSY_TIMEOUT_MS // 1000} s; nothing was written"
+            )
+        self.holding = True
+
+    def _maybe_give_turn(self) -> None:
+        try:
+            ended = not self.in_transaction
+        except sqlite3.ProgrammingError:  # closed
+            ended = True
+        if ended:
+            self._give_turn()
+
+    def _give_turn(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.turns.release()
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
     """A connection in WAL mode with foreign keys on and a busy timeout; no migration."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=TurnTakingConnection
+    )
+    conn.turns = turns_for(str(path))
     # Autocommit at the driver level: transactions are opened explicitly by db.atomic()/BEGIN.
     conn.isolation_level = None
     conn.execute("PRAGMA journal_mode = WAL")
@@ -34,3 +129,6 @@ def open_private(path: Path | str) -> sqlite_utils.Database:
     db = connect(path)
     migrations.migrate(db, migrations.PRIVATE_MIGRATIONS)
     return db
+
+
+__all__ = ["BUSY_TIMEOUT_MS", "WriteTimeout", "connect", "open_directory", "open_private"]

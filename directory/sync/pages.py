@@ -74,23 +74,23 @@ class PageMemo:
         if not, nothing is changed.
         """
         ids = list(items)
-        self.db.execute("SAVEPOINT page_memo")
         try:
-            rows = self.db.execute(
-                "UPDATE provenance SET last_seen = ? WHERE source = ? AND table_name = 'services'"
-                f" AND source_id IN ({', '.join('?' for _ in ids)}) RETURNING source_id, content_hash, deleted_at",
-                [now_iso(), self.source.name, *ids],
-            ).fetchall()
-            stored = {source_id: digest for source_id, digest, deleted_at in rows if deleted_at is None}
-            still = all(stored.get(source_id) == digest for source_id, digest in items.items())
-        except BaseException:
-            self.db.execute("ROLLBACK TO page_memo")
-            self.db.execute("RELEASE page_memo")
-            raise
-        if not still:
-            self.db.execute("ROLLBACK TO page_memo")
-        self.db.execute("RELEASE page_memo")
-        return still
+            with self.db.atomic():  # a write turn of its own, or a savepoint in the caller's
+                rows = self.db.execute(
+                    "UPDATE provenance SET last_seen = ? WHERE source = ? AND table_name = 'services'"
+                    f" AND source_id IN ({', '.join('?' for _ in ids)}) RETURNING source_id, content_hash, deleted_at",
+                    [now_iso(), self.source.name, *ids],
+                ).fetchall()
+                stored = {source_id: digest for source_id, digest, deleted_at in rows if deleted_at is None}
+                if not all(stored.get(source_id) == digest for source_id, digest in items.items()):
+                    raise _Stale()
+        except _Stale:
+            return False
+        return True
+
+
+class _Stale(Exception):
+    """A remembered page's services are no longer stored as it gave them: undo the touch."""
 
 
 def forget_pages(private: sqlite_utils.Database, feed_name: str) -> None:

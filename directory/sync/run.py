@@ -1,9 +1,13 @@
-"""One run of one feed: fetch → parse → normalise → merge, in one transaction.
+"""One run of one feed: fetch → parse → normalise → merge, a short transaction at a time.
 
-A record that fails goes to quarantine and the run goes on; a run that fails as a
-whole (network, garbage instead of a feed) changes nothing and says why in one
-line. A complete listing tombstones what it no longer lists — unless it is empty
-or shrank by more than half, which is flagged for a human instead.
+Each page lands in transactions of at most `LAND_CHUNK` records, so other writers
+(staff saves, the API, another run) get a turn between them instead of waiting for
+the whole run, and readers see the run's progress. A run cut short (a network
+failure, garbage instead of a page, a kill) keeps the pages it landed: each was
+landed whole and is what the feed said, and the next run converges, finding them
+unchanged. Only a complete listing tombstones what it no longer lists — unless it
+is empty or shrank by more than half, which is flagged for a human instead. A
+record that fails goes to quarantine and the run goes on.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ from directory.sync.report import Progress, RunReport, finish_run, start_run
 SINGLE_DOCUMENT_FORMATS = {"hsds-csv", "hxl", "csv"}
 SHRINK_LIMIT = 0.5  # a complete listing under half of what the feed had is not believed
 RUN_CACHE_KIB = 48 * 1024  # SQLite page cache of a run's connection (the default is 2 MiB)
+# Records landed in one write transaction: a staff save waiting behind a run waits for this many.
+LAND_CHUNK = 250
+TOMBSTONE_CHUNK = 500
 
 
 class NotModified(Exception):
@@ -59,7 +66,7 @@ def sync_feed(instance: Instance, name: str, *, progress: bool = False) -> RunRe
             # A run writes its rows, their indexes, the change log and metadata all over the file:
             # a larger page cache for this one connection saves re-reading pages it just wrote.
             db.execute(f"PRAGMA cache_size = -{RUN_CACHE_KIB}")
-            with db.atomic(), _fewer_collections():
+            with _fewer_collections():
                 landed = _run(
                     db, private, feed, instance, report, validators, memo, Progress(name) if progress else None
                 )
@@ -116,9 +123,14 @@ def _run(
             landed.extend(parsed.recalled)  # and marked seen by the memo as it recognised them
         report.fetched += len(parsed.records)
         prepared = preparing.result() if preparing is not None else None
-        landings = land_records(
-            db, private, parsed.records, source, ctx, report, check_duplicates, overridden, prepared
-        )
+        landings = []
+        for start in range(0, len(parsed.records), LAND_CHUNK):
+            end = start + LAND_CHUNK
+            with db.atomic():  # one short write turn; the next chunk queues again behind any waiting writer
+                landings += land_records(
+                    db, private, parsed.records[start:end], source, ctx, report, check_duplicates, overridden,
+                    prepared[start:end] if prepared is not None else None,
+                )
         for landing in landings:
             if landing.source_id:
                 seen.add(landing.source_id)
@@ -207,9 +219,11 @@ def _tombstone_missing(db: sqlite_utils.Database, source: Source, seen: set[str]
             " — check the feed, then sync again"
         )
         return
-    for _, record_id in missing:
-        if tombstone(db, "services", record_id, source):
-            report.deleted += 1
+    for start in range(0, len(missing), TOMBSTONE_CHUNK):
+        with db.atomic():
+            for _, record_id in missing[start : start + TOMBSTONE_CHUNK]:
+                if tombstone(db, "services", record_id, source):
+                    report.deleted += 1
 
 
 def _fetcher(feed: Feed, validators: dict):

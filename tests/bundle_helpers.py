@@ -32,3 +32,38 @@ def add_notice(db, notice_id: str, **columns) -> None:
 
 
 __all__ = ["DEMO", "TestClient", "add_notice", "demo_services"]
+
+
+def rebuilt(cache, older: dict, timeout: float = 30.0) -> dict:
+    """The bundles `cache` serves once its background rebuild has replaced `older` (polled, not timed)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (bundles := cache.current()) is older and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return bundles
+
+
+def served_version(client, version: int, timeout: float = 30.0) -> int:
+    """Wait until the server's manifest offers `version` (bundles are rebuilt aside, not on request)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (seen := client.get("/bundle/manifest.json").json()["version"]) < version and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return seen
+
+
+def wait_for_fresh_bundles(server) -> int:
+    """Wait until a running server offers the bundles of its directory's latest change; return that version."""
+    from contextlib import closing
+
+    import httpx
+
+    from directory.db.connection import connect
+    from directory.store.changes import latest_change
+
+    with closing(connect(server.data_dir / "directory.db")) as db:
+        version = latest_change(db)
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        return served_version(http, version)

@@ -17,7 +17,7 @@ from directory.bundle.cache import encode
 from directory.bundle.delta import build_delta
 from directory.store import save_record, set_translation, tombstone
 from directory.store.changes import latest_change, log_change
-from tests.bundle_helpers import DEMO, add_notice, demo_services
+from tests.bundle_helpers import DEMO, add_notice, demo_services, served_version
 
 BUNDLE_TOOL = Path(__file__).resolve().parent / "js" / "bundle_tool.mjs"
 
@@ -51,6 +51,7 @@ def test_delta_for_one_edited_service_is_under_4096_bytes_compressed_and_holds_e
     since = client.get("/bundle/manifest.json").json()["version"]
     service = demo_services()[10]
     save_record(db, "services", renamed(service, "Harbour test clinic"), DEMO)
+    served_version(client, latest_change(db))
     for language in ("en", "ar"):
         response = client.get(f"/bundle/{language}/delta?since={since}", headers={"Accept-Encoding": coding})
         assert response.headers["content-encoding"] == coding

@@ -16,6 +16,7 @@ import pytest
 
 from directory.store import set_translation
 from directory.store.changes import latest_change, log_change
+from tests.bundle_helpers import wait_for_fresh_bundles
 from tests.pwa_helpers import (
     Watch,
     bundle,
@@ -169,6 +170,7 @@ def test_installed_page_picks_up_new_data_from_a_background_check(new_context, d
         version = latest_change(db)
     finally:
         db.close()
+    wait_for_fresh_bundles(server)
     # The stored manifest answers at once; the worker fetches the new one behind it, stores
     # the new bundle and tells the page, which shows the new name without another reload
     # (searched for: the list draws a page at a time, and the new name sorts elsewhere).

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from directory.paths import DEMO_DIR
+from tests.bundle_helpers import wait_for_fresh_bundles
 from tests.pwa_helpers import open_until_offline_ready, wait_until
 
 BUNDLE_FILE = re.compile(r"^/bundle/[a-z]{2,3}\.[0-9a-f]{16}\.json$")
@@ -96,6 +97,7 @@ def test_service_edited_on_the_server_reaches_the_phone_as_a_delta_and_is_found_
     first_version = stored_pointer(page, "en")["version"]
 
     record = import_edited_service(demo_instance, tmp_path, NEW_NAME)
+    wait_for_fresh_bundles(server)
     page.reload()  # opening the app checks for news in the background
     type_query(page, SEARCHED)
     result = page.locator(f"#results a[href='#/service/{record['id']}']")
@@ -174,6 +176,7 @@ def test_delta_that_does_not_rebuild_the_servers_bundle_is_refused_for_the_full_
 
     context.route(re.compile(r".*/bundle/en/delta\?since=\d+$"), tamper)
     record = import_edited_service(demo_instance, tmp_path, NEW_NAME)
+    wait_for_fresh_bundles(server)
     page.reload()
     type_query(page, SEARCHED)
     page.locator(f"#results a[href='#/service/{record['id']}']").wait_for()

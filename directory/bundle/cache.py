@@ -1,7 +1,10 @@
 """Built bundles kept in memory per (language, version), so a request never rebuilds.
 
-A new version in the change log makes the next request build every language once,
-from one read of the database; the previous version stays for a while, so a phone
+A new version in the change log is built in the background, every language once from
+one read of the database, while readers keep getting the last version built. A
+sync commits page after page: the rebuild waits until the change log has settled
+(or readers have had the old version for `MAX_STALE_SECONDS`), so a run makes one
+rebuild, not one a page. The previous version stays for a while, so a phone
 holding the old manifest can still fetch the file it names.
 """
 
@@ -9,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +28,10 @@ from directory.store.changes import latest_change
 
 KEEP_VERSIONS = 2
 HASH_PREFIX = 16  # hex digits of sha256 in a bundle's file name
+SETTLE_SECONDS = 0.25  # the change log still for this long: the change has settled
+MAX_STALE_SECONDS = 15.0  # readers get a version this old at most while writes keep coming
+
+log = logging.getLogger("harbour.bundle")
 
 
 @dataclass(frozen=True)
@@ -89,35 +98,90 @@ class BundleCache:
     def __init__(self, open_db: Callable[[], sqlite_utils.Database], settings: Callable[[], Settings]):
         self._open_db = open_db
         self._settings = settings
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one build at a time
         self._versions: dict[int, dict[str, BuiltBundle]] = {}
+        self._state = threading.Lock()  # guards the two below
+        self._wanted = False  # a reader saw a version not built yet
+        self._builder: threading.Thread | None = None
+        self._listeners: list[Callable[[dict[str, BuiltBundle]], None]] = []
 
-    def current(self) -> dict[str, BuiltBundle]:
-        """Every language's bundle at the directory's current version (built if need be)."""
+    def current(self, *, fresh: bool = False) -> dict[str, BuiltBundle]:
+        """Every language's bundle: the current version if built, else the last one built.
+
+        A version not built yet is built in the background; only the very first call (nothing
+        built yet) or `fresh=True` (publishing a snapshot, tests) builds here and waits."""
         db = self._open_db()
         try:
             version = latest_change(db)
             bundles = self._versions.get(version)
-            if bundles is None:
-                with self._lock:  # one build at a time; a caller that waited reuses it
-                    bundles = self._versions.get(version) or self._build(db)
-            return bundles
+            if bundles is not None:
+                return bundles
+            if fresh or not self._versions:
+                with self._lock:  # a caller that waited reuses the build it waited for
+                    return self._versions.get(version) or self._build(db)
         finally:
             db.close()
+        self._rebuild_soon()
+        return self._versions[max(self._versions)]
+
+    def on_built(self, listener: Callable[[dict[str, BuiltBundle]], None]) -> None:
+        """Call `listener(bundles)` in the builder thread after each background build (to warm caches)."""
+        self._listeners.append(listener)
+
+    def _rebuild_soon(self) -> None:
+        with self._state:
+            self._wanted = True
+            if self._builder is None:
+                self._builder = threading.Thread(target=self._rebuild_loop, name="harbour-bundles", daemon=True)
+                self._builder.start()
+
+    def _rebuild_loop(self) -> None:
+        while True:
+            with self._state:
+                if not self._wanted:
+                    self._builder = None
+                    return
+                self._wanted = False
+            try:
+                self._rebuild_when_settled()
+            except Exception:  # a builder that dies would leave readers on the old version for good
+                log.exception("building the bundles failed; readers keep the last version")
+                time.sleep(SETTLE_SECONDS)
+
+    def _rebuild_when_settled(self) -> None:
+        db = self._open_db()
+        try:
+            asked, seen = time.monotonic(), latest_change(db)
+            while time.monotonic() - asked < MAX_STALE_SECONDS:
+                time.sleep(SETTLE_SECONDS)
+                now = latest_change(db)
+                if now == seen:
+                    break
+                seen = now
+            if seen in self._versions:
+                return
+            with self._lock:
+                bundles = self._build(db)
+        finally:
+            db.close()
+        for listener in self._listeners:
+            listener(bundles)
 
     def _build(self, db: sqlite_utils.Database) -> dict[str, BuiltBundle]:
         settings = self._settings()
         built = build_bundles(db, bundle_languages(settings), settings)
         bundles = {lang: encode(lang, data) for lang, data in built.items()}
         # The build reads its own snapshot: file it under the version it saw.
-        self._versions[next(iter(bundles.values())).version] = bundles
-        for old in sorted(self._versions)[:-KEEP_VERSIONS]:
-            del self._versions[old]
+        versions = dict(self._versions)  # readers iterate the old dict meanwhile: swap, never mutate
+        versions[next(iter(bundles.values())).version] = bundles
+        for old in sorted(versions)[:-KEEP_VERSIONS]:
+            del versions[old]
+        self._versions = versions
         return bundles
 
     def by_filename(self, filename: str) -> BuiltBundle | None:
         """A content-hashed file of the current or a recent version."""
-        for bundles in [*self._versions.values(), self.current()]:
+        for bundles in [*list(self._versions.values()), self.current()]:
             for built in bundles.values():
                 if built.filename == filename:
                     return built

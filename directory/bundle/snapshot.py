@@ -133,7 +133,7 @@ def _read_transaction(db: sqlite_utils.Database):
     if db.conn.in_transaction:
         yield
         return
-    db.execute("BEGIN")
+    db.execute("BEGIN DEFERRED")  # a read snapshot: plain BEGIN would queue as a writer (db/connection.py)
     try:
         yield
     finally:

@@ -7,6 +7,7 @@ from contextlib import closing
 
 from playwright.sync_api import expect
 
+from tests.bundle_helpers import wait_for_fresh_bundles
 from tests.pwa_helpers import result_link, search_for, wait_until
 from tests.staff.edit_helpers import a_service_of
 from tests.staff.helpers import PASSWORD, make_user
@@ -58,6 +59,7 @@ def test_staff_edit_hours_in_the_week_grid_and_the_pwa_shows_them_after_a_reload
         desk.get_by_role("button", name="Save changes").click()
         expect(desk.locator("#saved-message")).to_have_text("Saved.")
         expect(desk.get_by_label(f"{day_name}, opens", exact=True)).to_have_value("07:15")
+        wait_for_fresh_bundles(server)  # the new bundle is built aside, then offered
 
         pwa.reload()
         pwa.wait_for_selector("#results li")

@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+from tests.bundle_helpers import wait_for_fresh_bundles
 from tests.staff.edit_helpers import a_service_of, form_fields
 from tests.staff.helpers import bearer, login, make_token, make_user
 
@@ -43,6 +44,7 @@ def hostile_setup(demo_instance, server_for):
 
 
 def bundle_text(server) -> tuple[str, dict]:
+    wait_for_fresh_bundles(server)  # built aside after a change, then offered
     manifest = httpx.get(f"{server.url}/bundle/manifest.json").json()
     text = httpx.get(server.url + manifest["languages"]["en"]["url"]).text
     return text, json.loads(text)

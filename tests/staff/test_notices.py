@@ -9,6 +9,7 @@ import sys
 
 import httpx
 
+from tests.bundle_helpers import wait_for_fresh_bundles
 from tests.staff.workflow_helpers import close_all, one, org_with_services, rows, sign_in
 
 
@@ -52,7 +53,7 @@ def test_a_notice_posted_on_the_page_is_logged_and_reaches_the_bundle_in_its_tra
         [("Night shelter full tonight", "urgent", housing, None)]
     assert rows(demo_instance, "SELECT operation FROM changes WHERE table_name = 'notices' AND record_id = ?",
                 notice) == [("insert",), ("update",)]  # fmt: skip
-    assert manifest(server)["version"] > before
+    assert wait_for_fresh_bundles(server) > before
     [english] = [n for n in bundle(server, "en")["notices"] if n["id"] == notice]
     assert (english["title"], english["severity"], english["category"]) == ("Night shelter full tonight", "urgent", housing)
     [ukrainian] = [n for n in bundle(server, "uk")["notices"] if n["id"] == notice]
@@ -78,15 +79,15 @@ def test_editing_marks_translations_outdated_and_withdrawing_takes_the_notice_ou
                    notice) == "outdated"  # fmt: skip
         assert rows(demo_instance, "SELECT title, severity, area, category_id FROM notices WHERE id = ?", notice) == \
             [("Advice centre closed on Friday", "warning", "KM3", None)]
+        version = wait_for_fresh_bundles(server)
         assert any(n["id"] == notice for n in bundle(server, "en")["notices"])
-        version = manifest(server)["version"]
         assert client.post(f"/staff/notices/{notice}/withdraw", data={"csrf_token": csrf}).status_code == 303
     finally:
         close_all(people)
     assert one(demo_instance, "SELECT withdrawn FROM notices WHERE id = ?", notice) is not None
     assert one(demo_instance, "SELECT operation FROM changes WHERE record_id = ? ORDER BY seq DESC LIMIT 1",
                notice) == "delete"  # fmt: skip
-    assert manifest(server)["version"] > version
+    assert wait_for_fresh_bundles(server) > version
     assert all(n["id"] != notice for n in bundle(server, "en")["notices"])
     audit = rows(demo_instance, "SELECT count(*) FROM audit_log WHERE table_name = 'notices'", private=True)
     assert audit == [(4,)]  # posted, translated, edited, withdrawn

@@ -8,12 +8,23 @@ transaction that has read and then writes fails at once with "database is
 locked" when another writer committed meanwhile (the busy timeout does not
 apply to that upgrade), so write transactions are IMMEDIATE. `BEGIN DEFERRED`
 stays a read transaction: readers never queue behind writers.
+
+Across processes (a `harbour sync` beside `harbour serve`) SQLite's busy handler
+polls, and a run that commits and begins again within microseconds would win
+nearly every time. So a writer waiting for SQLite's lock says so, with a shared
+`flock` on `DB-waiting` while it waits, and a writer about to begin first lets
+such waiters in (up to `YIELD_SECONDS`): a staff save waits for one short
+transaction of a sync, not for the run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlite_utils
@@ -22,6 +33,7 @@ from directory.db import migrations
 from directory.db.turns import WriteTimeout, WriteTurns, turns_for
 
 BUSY_TIMEOUT_MS = 15_000
+YIELD_SECONDS = 1.0  # at most this long a writer stands aside for other processes' waiting writers
 
 # Statements that write when run on their own (outside a transaction).
 _WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"}
@@ -41,7 +53,9 @@ def _kind(sql: str) -> str | None:
 
 class TurnTakingConnection(sqlite3.Connection):
     turns: WriteTurns
+    waiting_path: str
     holding = False
+    _waiting_fd: int | None = None
 
     def execute(self, sql, parameters=(), /):
         kind = None if self.in_transaction or self.holding else _kind(sql)
@@ -50,14 +64,21 @@ class TurnTakingConnection(sqlite3.Connection):
             if kind == "begin":
                 sql = "BEGIN IMMEDIATE"
         try:
+            if kind:
+                with self._waiting_for_sqlite():
+                    return super().execute(sql, parameters)
             return super().execute(sql, parameters)
         finally:
             self._maybe_give_turn()
 
     def executemany(self, sql, parameters, /):
-        if not (self.in_transaction or self.holding) and _kind(sql) == "write":
+        kind = None if self.in_transaction or self.holding else _kind(sql)
+        if kind == "write":
             self._take_turn()
         try:
+            if kind == "write":
+                with self._waiting_for_sqlite():
+                    return super().executemany(sql, parameters)
             return super().executemany(sql, parameters)
         finally:
             self._maybe_give_turn()
@@ -79,6 +100,9 @@ class TurnTakingConnection(sqlite3.Connection):
             super().close()
         finally:
             self._give_turn()
+            if self._waiting_fd is not None:
+                os.close(self._waiting_fd)
+                self._waiting_fd = None
 
     def __del__(self):
         self._give_turn()  # a connection dropped mid-transaction must not keep the turn
@@ -89,6 +113,27 @@ class TurnTakingConnection(sqlite3.Connection):
                 f"database is locked: other writers kept it busy for {BUSY_TIMEOUT_MS // 1000} s; nothing was written"
             )
         self.holding = True
+
+    @contextlib.contextmanager
+    def _waiting_for_sqlite(self):
+        """Let other processes' waiting writers in first, then wait (announced) for SQLite's lock."""
+        if self._waiting_fd is None:
+            self._waiting_fd = os.open(self.waiting_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = self._waiting_fd
+        deadline = time.monotonic() + YIELD_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no one announced: go
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.002)
+        fcntl.flock(fd, fcntl.LOCK_SH)  # from exclusive (or nothing) to shared: "I am waiting"
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _maybe_give_turn(self) -> None:
         try:
@@ -110,6 +155,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=TurnTakingConnection
     )
     conn.turns = turns_for(str(path))
+    conn.waiting_path = f"{path}-waiting"
     # Autocommit at the driver level: transactions are opened explicitly by db.atomic()/BEGIN.
     conn.isolation_level = None
     conn.execute("PRAGMA journal_mode = WAL")

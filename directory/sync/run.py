@@ -1,6 +1,6 @@
 """One run of one feed: fetch → parse → normalise → merge, a short transaction at a time.
 
-Each page lands in transactions of at most `LAND_CHUNK` records, so other writers
+Each page lands in transactions of about 0.2 s each (chunks.py), so other writers
 (staff saves, the API, another run) get a turn between them instead of waiting for
 the whole run, and readers see the run's progress. A run cut short (a network
 failure, garbage instead of a page, a kill) keeps the pages it landed: each was
@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 
 import sqlite_utils
@@ -22,6 +23,7 @@ import sqlite_utils
 from directory.instance import Instance
 from directory.store import Source, tombstone
 from directory.store.overrides import overridden_ids
+from directory.sync.chunks import ChunkSize
 from directory.sync.errors import SyncError
 from directory.sync.feeds import Feed, get_feed
 from directory.sync.fetch import make_fetcher
@@ -44,9 +46,6 @@ from directory.sync.report import Progress, RunReport, finish_run, start_run
 SINGLE_DOCUMENT_FORMATS = {"hsds-csv", "hxl", "csv"}
 SHRINK_LIMIT = 0.5  # a complete listing under half of what the feed had is not believed
 RUN_CACHE_KIB = 48 * 1024  # SQLite page cache of a run's connection (the default is 2 MiB)
-# Records landed in one write transaction: a staff save waiting behind a run waits for this many.
-LAND_CHUNK = 250
-TOMBSTONE_CHUNK = 500
 
 
 class NotModified(Exception):
@@ -104,6 +103,7 @@ def _run(
     seen: set[str] = set()
     landed: list[str] = []
     complete = True
+    chunks = ChunkSize()
     # Page N+1 is fetched and parsed, and prepared (fingerprints, normalising: no database) by a
     # helper process (prepare.py), while page N is written; pages land one after another, in order.
     pending: list[tuple[Parsed, Pending | None]] = []  # at most one page read but not landed yet
@@ -124,13 +124,14 @@ def _run(
         report.fetched += len(parsed.records)
         prepared = preparing.result() if preparing is not None else None
         landings = []
-        for start in range(0, len(parsed.records), LAND_CHUNK):
-            end = start + LAND_CHUNK
+        for start, end in chunks.spans(len(parsed.records)):
             with db.atomic():  # one short write turn; the next chunk queues again behind any waiting writer
+                began = time.perf_counter()
                 landings += land_records(
                     db, private, parsed.records[start:end], source, ctx, report, check_duplicates, overridden,
                     prepared[start:end] if prepared is not None else None,
                 )
+                chunks.took(end - start, time.perf_counter() - began)
         for landing in landings:
             if landing.source_id:
                 seen.add(landing.source_id)
@@ -219,11 +220,14 @@ def _tombstone_missing(db: sqlite_utils.Database, source: Source, seen: set[str]
             " — check the feed, then sync again"
         )
         return
-    for start in range(0, len(missing), TOMBSTONE_CHUNK):
+    chunks = ChunkSize()
+    for start, end in chunks.spans(len(missing)):
         with db.atomic():
-            for _, record_id in missing[start : start + TOMBSTONE_CHUNK]:
+            began = time.perf_counter()
+            for _, record_id in missing[start:end]:
                 if tombstone(db, "services", record_id, source):
                     report.deleted += 1
+            chunks.took(end - start, time.perf_counter() - began)
 
 
 def _fetcher(feed: Feed, validators: dict):

@@ -29,7 +29,7 @@ from directory.store.changes import latest_change
 KEEP_VERSIONS = 2
 HASH_PREFIX = 16  # hex digits of sha256 in a bundle's file name
 SETTLE_SECONDS = 0.25  # the change log still for this long: the change has settled
-MAX_STALE_SECONDS = 15.0  # readers get a version this old at most while writes keep coming
+MAX_STALE_SECONDS = 60.0  # readers get a version this old at most while writes keep coming (a long sync)
 
 log = logging.getLogger("harbour.bundle")
 

@@ -28,7 +28,7 @@ test: setup
 	$(VENV)/bin/pytest
 
 # Each benchmark prints its figures as ratios against a baseline measured in the same run.
-BENCHES := import sync pwa push
+BENCHES := import sync pwa push load
 
 bench: setup
 	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(PY) -m bench.$$name || exit 1; done

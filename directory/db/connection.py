@@ -32,7 +32,8 @@ import sqlite_utils
 from directory.db import migrations
 from directory.db.turns import WriteTimeout, WriteTurns, turns_for
 
-BUSY_TIMEOUT_MS = 15_000
+# How long a writer waits for its turn before "database is locked" (a request answers 503); tests shorten it.
+BUSY_TIMEOUT_MS = int(os.environ.get("HARBOUR_BUSY_TIMEOUT_MS", "15000"))
 YIELD_SECONDS = 1.0  # at most this long a writer stands aside for other processes' waiting writers
 
 # Statements that write when run on their own (outside a transaction).

@@ -54,7 +54,7 @@ class PageMemo:
         self.pending.append((self.feed_name, page.url, page.digest, page.number, int(page.last), items, now_iso()))
 
     def save(self) -> None:
-        """After the run's transaction committed: what it landed is what the memo describes."""
+        """After the run: what it landed (committed chunk by chunk as it went) is what the memo describes."""
         if not self.pending:
             return
         with self.private.atomic():

@@ -86,18 +86,28 @@ class Catalogues:
         self.cache = cache
         self._lock = threading.Lock()
         self._built: dict[tuple[str, int], Catalogue] = {}
+        cache.on_built(self._warm)  # a new version's catalogues are made beside it, not on a reader's request
+
+    def _warm(self, bundles: dict[str, BuiltBundle]) -> None:
+        """In the bundle builder's thread: the languages readers asked for before, at the new version."""
+        with self._lock:
+            asked = {language for language, _ in self._built}
+        for language in asked & set(bundles):
+            self.get(language, bundles)
 
     def languages(self) -> list[str]:
         return list(self.cache.current())
 
-    def get(self, language: str) -> Catalogue:
-        bundles = self.cache.current()
+    def get(self, language: str, bundles: dict[str, BuiltBundle] | None = None) -> Catalogue:
+        bundles = bundles or self.cache.current()
         built: BuiltBundle = bundles.get(language) or next(iter(bundles.values()))
         key = (built.language, built.version)
         with self._lock:
             catalogue = self._built.get(key)
-            if catalogue is None:
-                catalogue = self._built[key] = Catalogue.of(built.data)
+        if catalogue is None:  # made outside the lock: readers of other catalogues never wait on it
+            catalogue = Catalogue.of(built.data)
+            with self._lock:
+                catalogue = self._built.setdefault(key, catalogue)
                 for old in list(self._built)[: -self.KEEP]:
                     del self._built[old]
         return catalogue

@@ -2,7 +2,8 @@
 
 A daemon thread wakes every `tick` seconds and runs due feeds one after another.
 Readers never wait: directory.db is in WAL mode, so they keep reading the last
-committed state while a run writes.
+committed state while a run writes. Staff saves wait for one short transaction of
+the run, not for the run: writers take turns (db/turns.py, sync/chunks.py).
 """
 
 from __future__ import annotations

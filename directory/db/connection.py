@@ -100,13 +100,16 @@ class TurnTakingConnection(sqlite3.Connection):
         try:
             super().close()
         finally:
-            self._give_turn()
-            if self._waiting_fd is not None:
-                os.close(self._waiting_fd)
-                self._waiting_fd = None
+            self._let_go()
 
     def __del__(self):
-        self._give_turn()  # a connection dropped mid-transaction must not keep the turn
+        self._let_go()  # a connection dropped mid-transaction must not keep the turn
+
+    def _let_go(self) -> None:
+        self._give_turn()
+        if self._waiting_fd is not None:
+            os.close(self._waiting_fd)
+            self._waiting_fd = None
 
     def _take_turn(self) -> None:
         if not self.turns.acquire(BUSY_TIMEOUT_MS / 1000):

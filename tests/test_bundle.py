@@ -266,6 +266,21 @@ def test_built_bundles_are_reused_until_the_version_changes(demo_instance):
     assert cache.by_filename(first["ti"].filename) is first["ti"]  # the old file still answers
 
 
+def test_a_bundle_rebuilt_aside_is_compressed_as_phones_asked_before_it_is_offered(demo_instance):
+    cache = BundleCache(demo_instance.directory, lambda: demo_instance.settings)
+    first = cache.current()
+    first["ar"].encoded("br")  # phones asked for Arabic, brotli
+    db = demo_instance.directory()
+    try:
+        set_translation(db, "services", demo_services()[0]["id"], "name", "ar", "خدمة للتجربة")
+    finally:
+        db.close()
+    second = rebuilt(cache, first)
+    assert second["ar"].version > first["ar"].version
+    assert set(second["ar"]._encoded) == {"br"}  # made aside, not by the first phone to ask
+    assert second["en"]._encoded == {}
+
+
 def test_one_bundle_cache_serves_every_reader_of_an_instance(demo_instance, empty_instance):
     shared = BundleCache.for_instance(demo_instance)
     assert BundleCache.for_instance(demo_instance) is shared

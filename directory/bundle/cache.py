@@ -161,16 +161,22 @@ class BundleCache:
             if seen in self._versions:
                 return
             with self._lock:
-                bundles = self._build(db)
+                bundles = self._build(db, warm=True)
         finally:
             db.close()
         for listener in self._listeners:
             listener(bundles)
 
-    def _build(self, db: sqlite_utils.Database) -> dict[str, BuiltBundle]:
+    def _build(self, db: sqlite_utils.Database, *, warm: bool = False) -> dict[str, BuiltBundle]:
         settings = self._settings()
         built = build_bundles(db, bundle_languages(settings), settings)
         bundles = {lang: encode(lang, data) for lang, data in built.items()}
+        if warm and self._versions:
+            # Compressed as phones asked for the last version, before anyone is offered this one.
+            latest = self._versions[max(self._versions)]
+            for language, bundle in bundles.items():
+                for coding in list(latest[language]._encoded) if language in latest else ():
+                    bundle.encoded(coding)
         # The build reads its own snapshot: file it under the version it saw.
         versions = dict(self._versions)  # readers iterate the old dict meanwhile: swap, never mutate
         versions[next(iter(bundles.values())).version] = bundles

@@ -7,7 +7,7 @@ import json
 import re
 
 from directory.bundle.build import build_bundle
-from directory.bundle.cache import BundleCache
+from directory.bundle.cache import BundleCache, offer_latest
 from directory.bundle.normalise import normalise
 from directory.bundle.shell import service_worker_source, shell_files
 from directory.config import UI_LANGUAGES
@@ -279,6 +279,19 @@ def test_a_bundle_rebuilt_aside_is_compressed_as_phones_asked_before_it_is_offer
     assert second["ar"].version > first["ar"].version
     assert set(second["ar"]._encoded) == {"br"}  # made aside, not by the first phone to ask
     assert second["en"]._encoded == {}
+
+
+def test_before_a_push_the_bundles_offered_include_the_change_it_announces(demo_instance):
+    shared = BundleCache.for_instance(demo_instance)
+    first = shared.current()
+    db = demo_instance.directory()
+    try:
+        add_notice(db, "pushed-notice")
+    finally:
+        db.close()
+    assert shared.current() is first  # a reader alone would still get the last version for a moment
+    offer_latest(demo_instance)
+    assert any(n["id"] == "pushed-notice" for n in shared.current()["en"].data["notices"])
 
 
 def test_one_bundle_cache_serves_every_reader_of_an_instance(demo_instance, empty_instance):

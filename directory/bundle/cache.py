@@ -208,6 +208,14 @@ class BundleCache:
             return cache
 
 
+def offer_latest(instance) -> None:
+    """Before phones are told of a change: the bundles this process serves include it (built here, not
+    by the phones' requests, if need be). A process that serves no bundles has nothing to do."""
+    cache = _SHARED.get(str(instance.directory_path.resolve()))
+    if cache is not None:
+        cache.current(fresh=True)
+
+
 # Held weakly: a cache lives as long as an app that uses it (tests make many apps).
 _SHARED: weakref.WeakValueDictionary[str, BundleCache] = weakref.WeakValueDictionary()
 _SHARED_LOCK = threading.Lock()

@@ -143,6 +143,9 @@ def _send(instance: Instance, kind: str, ref: str, jobs: list[tuple[Subscription
           policy: Policy | None) -> Delivery:
     outcome = Outcome()
     if jobs:
+        from directory.bundle.cache import offer_latest
+
+        offer_latest(instance)  # a phone woken by this push fetches the data at once: have it ready
         try:
             vapid = load_vapid(instance.data_dir)
         except PushKeyError as error:

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import pytest
 
 from directory.push.keys import public_key
+from tests.bundle_helpers import wait_for_fresh_bundles
 from tests.push.helpers import PushService, post_notice, subscriptions, term_id
 from tests.pwa_helpers import open_until_offline_ready, wait_until
 
@@ -145,6 +146,7 @@ def test_a_push_shows_a_notification_and_refreshes_the_data_in_the_same_event(se
         "async () => (await (await caches.open('harbour-data-v1')).match('/bundle/local/en')).json()")["version"]
 
     notice_id = post_notice(instance, "Clinic closed tomorrow", "Go to the clinic on Mill Road.", severity="urgent")
+    wait_for_fresh_bundles(server)  # as the server's dispatcher does before it pushes (bundle/cache.offer_latest)
     payload = {"kind": "notice", "id": notice_id, "title": "Clinic closed tomorrow",
                "body": "Go to the clinic on Mill Road.", "url": f"/#/notice/{notice_id}", "tag": f"notice-{notice_id}",
                "lang": "en", "dir": "ltr", "fallback": False}

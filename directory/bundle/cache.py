@@ -209,11 +209,23 @@ class BundleCache:
 
 
 def offer_latest(instance) -> None:
-    """Before phones are told of a change: the bundles this process serves include it (built here, not
-    by the phones' requests, if need be). A process that serves no bundles has nothing to do."""
+    """Before phones are told of a change: the bundles this process serves include it, built here (not
+    by the phones' requests) once writes have settled; while they go on (a sync), the builder is only
+    asked, as a reader would. A process that serves no bundles has nothing to do."""
     cache = _SHARED.get(str(instance.directory_path.resolve()))
-    if cache is not None:
+    if cache is None:
+        return
+    db = cache.open_db()
+    try:
+        seen = latest_change(db)
+        time.sleep(SETTLE_SECONDS)
+        settled = latest_change(db) == seen
+    finally:
+        db.close()
+    if settled:
         cache.current(fresh=True)
+    else:
+        cache.current()
 
 
 # Held weakly: a cache lives as long as an app that uses it (tests make many apps).

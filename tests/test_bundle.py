@@ -294,6 +294,28 @@ def test_before_a_push_the_bundles_offered_include_the_change_it_announces(demo_
     assert any(n["id"] == "pushed-notice" for n in shared.current()["en"].data["notices"])
 
 
+def test_while_a_sync_is_writing_readers_keep_the_last_bundle_and_get_one_rebuild_after_it(demo_instance):
+    import time
+
+    from directory.clock import now_iso
+
+    cache = BundleCache(demo_instance.directory, lambda: demo_instance.settings)
+    first = cache.current()
+    db = demo_instance.directory()
+    try:
+        db.execute("INSERT INTO feeds (name, format, added) VALUES ('city', 'hsds-json', ?)", [now_iso()])
+        run = db.execute("INSERT INTO sync_runs (feed, started, result) VALUES ('city', ?, 'running')",
+                         [now_iso()]).lastrowid  # fmt: skip
+        set_translation(db, "services", demo_services()[0]["id"], "name", "ti", "ኣገልግሎት ፈተነ")
+        assert cache.current() is first  # asks the builder
+        time.sleep(1.5)  # several settle periods: the change log is still, but the run is not over
+        assert cache.current() is first
+        db.execute("UPDATE sync_runs SET result = 'ok', finished = ? WHERE id = ?", [now_iso(), run])
+    finally:
+        db.close()
+    assert rebuilt(cache, first)["ti"].version > first["ti"].version
+
+
 def test_one_bundle_cache_serves_every_reader_of_an_instance(demo_instance, empty_instance):
     shared = BundleCache.for_instance(demo_instance)
     assert BundleCache.for_instance(demo_instance) is shared

@@ -2,9 +2,9 @@
 
 A new version in the change log is built in the background, every language once from
 one read of the database, while readers keep getting the last version built. A
-sync commits page after page: the rebuild waits until the change log has settled
-(or readers have had the old version for `MAX_STALE_SECONDS`), so a run makes one
-rebuild, not one a page. The previous version stays for a while, so a phone
+sync commits chunk after chunk: the rebuild waits until the change log has settled
+and no run is writing (or readers have had the old version for `MAX_STALE_SECONDS`),
+so a run makes one rebuild, at its end, not one a chunk. The previous version stays for a while, so a phone
 holding the old manifest can still fetch the file it names.
 """
 
@@ -18,6 +18,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
@@ -28,8 +29,8 @@ from directory.store.changes import latest_change
 
 KEEP_VERSIONS = 2
 HASH_PREFIX = 16  # hex digits of sha256 in a bundle's file name
-SETTLE_SECONDS = 0.25  # the change log still for this long: the change has settled
-MAX_STALE_SECONDS = 60.0  # readers get a version this old at most while writes keep coming (a long sync)
+SETTLE_SECONDS = 0.25  # the change log still for this long, and no sync running: the change has settled
+MAX_STALE_SECONDS = 600.0  # readers get a version this old at most while writes keep coming (a long sync)
 
 log = logging.getLogger("harbour.bundle")
 
@@ -155,7 +156,7 @@ class BundleCache:
             while time.monotonic() - asked < MAX_STALE_SECONDS:
                 time.sleep(SETTLE_SECONDS)
                 now = latest_change(db)
-                if now == seen:
+                if now == seen and not sync_running(db):
                     break
                 seen = now
             if seen in self._versions:
@@ -208,6 +209,14 @@ class BundleCache:
             return cache
 
 
+def sync_running(db: sqlite_utils.Database) -> bool:
+    """A run is writing (one started within MAX_STALE_SECONDS: an older 'running' row was killed)."""
+    since = (datetime.now(UTC) - timedelta(seconds=MAX_STALE_SECONDS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return db.execute(
+        "SELECT 1 FROM sync_runs WHERE result = 'running' AND started > ? LIMIT 1", [since]
+    ).fetchone() is not None
+
+
 def offer_latest(instance) -> None:
     """Before phones are told of a change: the bundles this process serves include it, built here (not
     by the phones' requests) once writes have settled; while they go on (a sync), the builder is only
@@ -219,7 +228,7 @@ def offer_latest(instance) -> None:
     try:
         seen = latest_change(db)
         time.sleep(SETTLE_SECONDS)
-        settled = latest_change(db) == seen
+        settled = latest_change(db) == seen and not sync_running(db)
     finally:
         db.close()
     if settled:

@@ -82,8 +82,11 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
         else:
             await starlette(scope, receive, send)
 
-    app.state = starlette.state  # type: ignore[attr-defined]
-    return app
+    from directory.web.admission import ReaderTurns  # staff first when readers crowd the server
+
+    site = ReaderTurns(app)
+    app.state = site.state = starlette.state  # type: ignore[attr-defined]
+    return site
 
 
 def _staff_routes(instance: Instance) -> list:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from directory.instance import Instance
+from directory.web import health
 from directory.web.datasette_app import make_datasette
 from directory.web.errors import HANDLERS
 
@@ -31,14 +32,6 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
     dispatcher = PushDispatcher(instance, tick=push_tick)
     datasette_asgi = datasette.app()
 
-    async def healthz(request):
-        db = instance.directory()
-        try:
-            services = db.execute("SELECT count(*) FROM services").fetchone()[0]
-        finally:
-            db.close()
-        return JSONResponse({"status": "ok", "services": services})
-
     @contextlib.asynccontextmanager
     async def lifespan(app):
         # Starlette's Mount does not pass startup on to Datasette; do it here.
@@ -55,7 +48,7 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
             dispatcher.stop()
 
     routes = [
-        Route("/healthz", healthz),
+        health.route(instance),  # /healthz
         Route("/data", lambda request: RedirectResponse("/data/", status_code=301)),
     ]
     from directory.web import pages  # the no-JavaScript /services and printable /guide pages

@@ -56,13 +56,14 @@ def free_port() -> int:
 
 
 class RunningServer:
-    def __init__(self, data_dir: Path, no_store: bool = True):
+    def __init__(self, data_dir: Path, no_store: bool = True, args: tuple[str, ...] = ()):
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "directory", "serve", "--data-dir", str(data_dir), "--port", str(self.port)]
         if no_store:
             cmd.append("--no-store")
+        cmd.extend(args)
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -24,7 +24,14 @@ from directory.clock import now_iso
 from directory.instance import Instance
 from directory.ops.errors import OpsError
 from directory.ops.folders import staged
-from directory.ops.instance_files import DATABASES, PLAIN_FILES, schema_version, sha256_of, write_private
+from directory.ops.instance_files import (
+    DATABASES,
+    PLAIN_FILES,
+    copy_private,
+    schema_version,
+    sha256_of,
+    write_private,
+)
 
 MANIFEST = "manifest.json"
 FORMAT = "harbour-backup/1"
@@ -49,7 +56,7 @@ def backup(instance: Instance, out: Path) -> Backup:
         for name, mode in PLAIN_FILES.items():
             source = instance.data_dir / name
             if source.exists():
-                write_private(staging / name, source.read_bytes(), mode)
+                copy_private(source, staging / name, mode)
                 files.append(_file_entry(staging, name, mode))
         manifest = {"format": FORMAT, "started": started, "finished": now_iso(),
                     "harbour": _version(), "files": files}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -50,6 +51,14 @@ def write_private(path: Path, body: bytes, mode: int) -> None:
     with os.fdopen(descriptor, "wb") as file:
         file.write(body)
     os.chmod(path, mode)
+
+
+def copy_private(source: Path, target: Path, mode: int) -> None:
+    """Copy a file of any size in blocks, created with its final mode (see write_private)."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with source.open("rb") as reading, os.fdopen(descriptor, "wb") as writing:
+        shutil.copyfileobj(reading, writing, 1 << 20)
+    os.chmod(target, mode)
 
 
 def schema_version(path: Path) -> int:

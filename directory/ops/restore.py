@@ -15,7 +15,7 @@ from pathlib import Path
 from directory.ops.backup import FORMAT, MANIFEST
 from directory.ops.errors import OpsError
 from directory.ops.folders import require_empty, staged
-from directory.ops.instance_files import DATABASES, PLAIN_FILES, check_database, sha256_of, write_private
+from directory.ops.instance_files import DATABASES, PLAIN_FILES, check_database, copy_private, sha256_of
 
 
 @dataclass
@@ -53,7 +53,7 @@ def restore_backup(folder: Path, data_dir: Path) -> Restored:
             if not source.is_file():
                 raise OpsError(f"backup {folder} is incomplete: {name} is missing")
             mode = PLAIN_FILES.get(name, 0o600)
-            write_private(staging / name, source.read_bytes(), mode)
+            copy_private(source, staging / name, mode)
             if sha256_of(staging / name) != entry["sha256"]:
                 raise OpsError(f"backup {folder} is damaged: {name} does not match its sha256 in {MANIFEST}")
         check_restored(staging, restored, f"backup {folder}")

@@ -66,6 +66,13 @@ def backup(instance: Instance, out: Path) -> Backup:
 
 def copy_databases(data_dir: Path, into: Path) -> None:
     """Both databases as of one moment: one connection reads both inside a single read transaction."""
+    try:
+        _copy_databases(data_dir, into)
+    except sqlite3.DatabaseError as error:  # a missing or unreadable private.db, a disk full
+        raise OpsError(f"cannot copy the databases of {data_dir}: {error}") from None
+
+
+def _copy_databases(data_dir: Path, into: Path) -> None:
     first, second = DATABASES
     source = sqlite3.connect(f"file:{data_dir / first.name}?mode=ro", uri=True, isolation_level=None)
     with closing(source):
@@ -77,10 +84,7 @@ def copy_databases(data_dir: Path, into: Path) -> None:
         for schema, database in (("main", first), ("second", second)):
             target_path = into / database.name
             with closing(sqlite3.connect(target_path, isolation_level=None)) as target:
-                try:
-                    source.backup(target, name=schema)  # all pages in one step, from this transaction
-                except sqlite3.DatabaseError as error:
-                    raise OpsError(f"cannot copy {database.name}: {error}") from None
+                source.backup(target, name=schema)  # all pages in one step, from this transaction
                 # One self-contained file per database: no -wal beside it to lose on the way.
                 target.execute("PRAGMA journal_mode = DELETE")
             target_path.chmod(0o600)

@@ -27,10 +27,16 @@ from directory.instance import Instance
 
 def route(instance: Instance) -> Route:
     def healthz(request: Request) -> JSONResponse:  # a plain function: Starlette runs it off the event loop
-        services, feeds = read_directory(instance)
         replicator = getattr(request.app.state, "replicator", None)
         replication = replicator.status() if replicator is not None else None
-        body = health(services, feeds, replication)
+        try:
+            services, feeds = read_directory(instance)
+        except sqlite3.Error as error:  # a health check that fails with a 500 tells a monitor nothing
+            body = health(None, [], replication)
+            body["problems"].insert(0, f"directory.db cannot be read: {error}")
+            body["status"] = "degraded"
+        else:
+            body = health(services, feeds, replication)
         return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
     return Route("/healthz", healthz)
@@ -51,7 +57,7 @@ def read_directory(instance: Instance) -> tuple[int, list[dict]]:
     return services, feeds
 
 
-def health(services: int, feeds: list[dict], replication: dict | None) -> dict:
+def health(services: int | None, feeds: list[dict], replication: dict | None) -> dict:
     """The whole answer from what was read (pure)."""
     problems = [f"feed {f['name']}: its last sync failed at {f['at']}" for f in feeds if f["result"] == "failed"]
     if replication is not None and replication.get("problem"):

@@ -123,7 +123,11 @@ def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(demo_instance, tmp_pa
     data_dir = str(demo_instance.data_dir)
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("x")
+    half = tmp_path / "half"  # a data dir whose private.db is gone
+    half.mkdir()
+    (half / "directory.db").write_bytes((demo_instance.data_dir / "directory.db").read_bytes())
     cases = [
+        (("backup", str(tmp_path / "out"), "--data-dir", str(half)), "cannot copy the databases of"),
         (("backup", str(tmp_path / "used"), "--data-dir", data_dir), "not an empty folder"),
         (("backup", str(tmp_path / "out"), "--data-dir", str(tmp_path / "nowhere")), "no directory at"),
         (("restore", "--from", str(tmp_path / "nothing"), "--data-dir", str(tmp_path / "r")), "is not a folder"),

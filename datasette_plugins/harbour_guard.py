@@ -89,8 +89,9 @@ def asgi_wrapper(datasette):
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            if not hashes:
-                hashes.extend(await allowed_script_hashes(datasette))
+            if not hashes:  # once, on the first request: the plugins' scripts need the database's tables
+                computed = await allowed_script_hashes(datasette)
+                hashes[:] = computed
             headers = {b"content-security-policy": content_security_policy(
                 _host(scope), datasette.setting("base_url"), hashes).encode()}  # fmt: skip
             headers.update({name.encode(): value.encode() for name, value in FIXED_HEADERS.items()})

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlparse
 
-import pytest
-
-from directory.config import load_settings, save_settings
-from tests.staff.helpers import PASSWORD, make_user
-from tests.test_tiles import TileServer
+from tests.staff.helpers import PASSWORD
 
 ADMIN = "admin@security.test"
 
 
-def sql_page(server, sql: str, suffix: str = "") -> str:
+def sql_page(server, sql: str) -> str:
     """The URL of the SQL page at /data/ running `sql` (what an attacker would send someone)."""
-    return f"{server.url}/data/directory{suffix}?{urlencode({'sql': sql})}"
+    return f"{server.url}/data/directory?{urlencode({'sql': sql})}"
 
 
 def sign_in(context, server, email: str = ADMIN) -> None:
@@ -49,15 +45,3 @@ def keep_requests_local(context) -> list[str]:
 
     context.route("**/*", route)
     return outside
-
-
-@pytest.fixture
-def admin_server(demo_instance, server_for):
-    """A server over a demo copy with an admin account and a local stand-in for the tile server."""
-    upstream = TileServer()
-    settings = load_settings(demo_instance.data_dir)
-    settings.tiles = upstream.url + "/{z}/{x}/{y}.png"
-    save_settings(demo_instance.data_dir, settings)
-    make_user(demo_instance, ADMIN, "admin")
-    yield server_for(demo_instance)
-    upstream.close()

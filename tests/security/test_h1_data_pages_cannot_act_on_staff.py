@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 
-from tests.security.data_helpers import admin_server, keep_requests_local, problems_of, sign_in, sql_page
+from tests.security.data_helpers import keep_requests_local, problems_of, sign_in, sql_page
 from tests.test_datasette import query
-
-__all__ = ["admin_server"]
 
 TITLE = "Evacuate your homes now"
 # What the link runs: read the notices form for its CSRF token, post an urgent notice to everyone.
@@ -101,8 +99,8 @@ def test_a_column_name_carrying_a_script_does_not_run(admin_server, browser):
         page = context.new_page()
         page.goto(sql_page(admin_server, SMUGGLED_SQL))
         page.locator("table.rows-and-columns").wait_for()
+        assert page.locator("table.rows-and-columns th").first.inner_text().startswith("</script>"), "shown as text"
         assert page.title() != "smuggled"
-        assert page.evaluate("document.title") != "smuggled"
     finally:
         context.close()
 

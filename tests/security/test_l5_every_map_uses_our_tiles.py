@@ -6,9 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.security.data_helpers import admin_server, keep_requests_local, sql_page
-
-__all__ = ["admin_server"]
+from tests.security.data_helpers import keep_requests_local, sql_page
 
 TILE_LAYER = 'window.DATASETTE_CLUSTER_MAP_TILE_LAYER = "/tiles/{z}/{x}/{y}.png";'
 MAP_PAGES = [

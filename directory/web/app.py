@@ -17,6 +17,7 @@ from directory.instance import Instance
 from directory.web import health
 from directory.web.datasette_app import make_datasette
 from directory.web.errors import HANDLERS
+from directory.web.security_headers import SecurityHeaders
 
 DATASETTE_PREFIXES = ("/data/", "/hsds")
 
@@ -75,8 +76,9 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
         else:
             await starlette(scope, receive, send)
 
-    app.state = starlette.state  # type: ignore[attr-defined]
-    return app
+    guarded = SecurityHeaders(app)  # CSP, nosniff and a frame policy wherever a route sets none
+    guarded.state = starlette.state  # type: ignore[attr-defined]
+    return guarded
 
 
 def _staff_routes(instance: Instance) -> list:

@@ -215,6 +215,9 @@ TABLE_OPTIONS: dict[str, dict] = {
     # Duplicate detection's index of the published contact details, and how far it has caught up.
     "contact_keys": {"hidden": True},
     "contact_keys_seq": {"hidden": True},
+    # Litestream's own bookkeeping, in a replicated database (harbour serve --replicate).
+    "_litestream_seq": {"hidden": True},
+    "_litestream_lock": {"hidden": True},
 }
 
 # For every map on every page — a table's, the SQL page's, a canned query's — not one table's:

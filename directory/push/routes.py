@@ -2,7 +2,8 @@
 
     GET  /push/key           {"publicKey": "<base64url P-256 point>"}
     POST /push/subscribe     {"subscription": {endpoint, keys: {p256dh, auth}}, "topics": [...], "lang": "ar"}
-                             201 new, 200 updated, 400 with every problem named
+                             201 new, 200 updated, 400 with every problem named,
+                             403/503 when its host or the server has as many phones as it may
     POST /push/unsubscribe   {"subscription": {endpoint, keys: {auth}}}: 200, or 404 when no such subscription
 
 These writes have no signed-in actor by design: the phone is the actor, and the
@@ -62,7 +63,7 @@ def routes(instance: Instance) -> list:
         try:
             created, subscription = await run_in_threadpool(store)
         except SubscriptionError as error:
-            raise HTTPException(400, str(error)) from None
+            raise HTTPException(error.status, str(error)) from None
         body = {"subscribed": True, "topics": list(subscription.topics), "lang": subscription.language}
         return JSONResponse(body, status_code=201 if created else 200, headers=NO_STORE)
 

@@ -116,14 +116,14 @@ def parse_language(params: dict[str, str], name: str = "lang") -> str | None:
 
 
 def parse_text(params: dict[str, str], name: str, max_chars: int = MAX_TEXT_CHARS) -> str | None:
-    """A free-text or id parameter; blank counts as absent. No control characters (a NUL ends an
-    SQLite string early) and no unpaired surrogates (they cannot be UTF-8)."""
+    """A free-text or id parameter; blank counts as absent. No control characters but tab and
+    line breaks (a NUL ends an SQLite string early) and no unpaired surrogates (not UTF-8)."""
     text = params.get(name, "").strip()
     if not text:
         return None
     if len(text) > max_chars:
         raise ParamError(name, f"must be at most {max_chars} characters, not {len(text)}")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    if any((ord(ch) < 0x20 and ch not in "\t\n\r") or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
         raise ParamError(name, f"must not contain control characters, as {shown(text)} does")
     return text
 

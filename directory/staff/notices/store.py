@@ -17,7 +17,7 @@ import sqlite_utils
 
 from directory.clock import now_iso
 from directory.store.changes import log_change
-from directory.store.translations import mark_outdated
+from directory.store.translations import mark_outdated, sanitise
 
 SEVERITIES = ("info", "warning", "urgent")
 TARGETS = ("everyone", "category", "area", "service")
@@ -71,7 +71,8 @@ def normalise_time(text: str, field: str, timezone: str = "UTC") -> str | None:
 def check_notice(db: sqlite_utils.Database, data: NoticeInput) -> dict:
     """The notice's columns, or NoticeError naming every problem."""
     problems = []
-    title, body = " ".join(data.title.split()), data.body.strip()
+    # Sanitised before it is checked or stored, like feed text: nothing raw reaches directory.db.
+    title, body = sanitise("notices", "title", data.title), sanitise("notices", "body", data.body)
     if not title:
         problems.append("title: a notice needs a title")
     elif len(title) > TITLE_LIMIT:

@@ -269,6 +269,7 @@ class TileCache:
 
 
 def routes(instance: Instance) -> list:
+    limits = load_limits(instance.data_dir)  # read now: a bad value stops `harbour serve` with one line
     proxies: dict[str, TileCache] = {}  # one per tile server, made on first use, kept for the process
     lock = threading.Lock()
 
@@ -276,7 +277,6 @@ def routes(instance: Instance) -> list:
         settings = instance.settings
         with lock:
             if settings.tiles not in proxies:
-                limits = load_limits(instance.data_dir)
                 proxies[settings.tiles] = TileCache(instance.data_dir / "tiles", settings.tiles, settings.contact,
                                                     limits)  # fmt: skip
             return proxies[settings.tiles]

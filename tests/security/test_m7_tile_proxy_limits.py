@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from directory.web.tiles import load_limits
 from tests.security.tile_upstream import PNG, Upstream, tile_proxy
 
 
@@ -30,6 +31,14 @@ def test_the_zoom_limit_is_a_setting_and_never_past_19(empty_instance, upstream)
     assert client.get("/tiles/17/0/0.png").status_code == 404
     assert client.get("/tiles/16/0/0.png").status_code == 200
     assert upstream.paths() == ["/16/0/0.png"]
+
+
+def test_a_bad_limit_in_harbour_toml_is_refused_naming_it(tmp_path):
+    (tmp_path / "harbour.toml").write_text('[tile_proxy]\nmax_zoom = 25\nfetches_per_minute = "lots"\n')
+    with pytest.raises(ValueError, match=r"harbour.toml: \[tile_proxy\] fetches_per_minute must be a whole number"):
+        load_limits(tmp_path)
+    (tmp_path / "harbour.toml").write_text("[tile_proxy]\nmax_zoom = 25\n")
+    assert load_limits(tmp_path).max_zoom == 19, "never deeper than OpenStreetMap's tiles"
 
 
 def test_an_upstream_404_is_remembered_and_not_asked_again_at_once(empty_instance, upstream):

@@ -57,13 +57,12 @@ EXPIRED = "The form has expired. Please try again."
 def routes(instance: Instance) -> list:
     policy = load_policy(instance.data_dir)
 
-    key = instance_key(instance.data_dir)
-
     async def login_form(request: Request) -> Response:
-        return _login_page(request, policy, key)
+        return _login_page(request, policy, instance_key(instance.data_dir))
 
     @writes(roles=(), anonymous=True)
     async def login(request: Request) -> Response:
+        key = instance_key(instance.data_dir)  # made on first use: serving alone needs no writable data dir
         form = await request.form()
         email = str(form.get("email") or "").strip()[:320]
         password = str(form.get("password") or "")[:MAX_PASSWORD_LENGTH]

@@ -17,6 +17,7 @@ import itertools
 import re
 from pathlib import Path
 
+import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.database import Database
 from datasette.plugins import pm
@@ -25,6 +26,11 @@ from datasette.utils.asgi import Response
 
 from directory.web.datasette_guard import guard_connection
 from directory.web.datasette_policy import content_security_policy, is_hidden, script_hash
+
+# Where `rich` is installed, Datasette prints every error page's traceback with its locals —
+# a reader's SQL and its parameters among them — and a stuck log pipe then stalls the server.
+# Without it Datasette prints nothing for a 4xx and a plain traceback for a real 500.
+datasette_errors.rich = None
 
 POPUP_LINKS = Path(__file__).with_name("popup-links.js")
 POPUP_LINKS_ROUTE = "/-/static-plugins/harbour_guard/popup-links.js"

@@ -1,7 +1,8 @@
 """What of a data dir an instance needs to run, and how each piece is copied and checked.
 
 `harbour init` writes four things: the two databases, `harbour.toml` and the VAPID key
-(`vapid_private.pem`, its owner's alone). Everything else in a data dir is made again on
+(`vapid_private.pem`, its owner's alone); the first staff sign-in adds the account key
+(`staff_secret.key`, which signs remembered browsers). Everything else in a data dir is made again on
 start (Datasette's metadata file, the tile cache, Litestream's working folders).
 """
 
@@ -20,6 +21,7 @@ from directory.db import migrations
 from directory.instance import DIRECTORY_DB, PRIVATE_DB
 from directory.ops.errors import OpsError
 from directory.push.keys import KEY_FILE
+from directory.staff.accounts.secret import KEY_FILE as ACCOUNT_KEY_FILE
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Database:
 
 DATABASES = (Database(DIRECTORY_DB, migrations.DIRECTORY_MIGRATIONS), Database(PRIVATE_DB, migrations.PRIVATE_MIGRATIONS))
 # Plain files and the mode each must have; the key is a secret, so 0600 whatever the umask.
-PLAIN_FILES = {CONFIG_NAME: 0o644, KEY_FILE: 0o600}
+PLAIN_FILES = {CONFIG_NAME: 0o644, KEY_FILE: 0o600, ACCOUNT_KEY_FILE: 0o600}
 
 
 def sha256_of(path: Path) -> str:

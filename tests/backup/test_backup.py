@@ -8,6 +8,8 @@ import sqlite3
 import threading
 from contextlib import closing
 
+from directory.staff.accounts.secret import KEY_FILE as ACCOUNT_KEY_FILE
+from directory.staff.accounts.secret import instance_key
 from directory.sync.feeds import Feed, add_feed
 from tests.backup.helpers import Editor, harbour, integrity, wait_for
 from tests.sync.feed_server import FeedServer, json_body
@@ -64,6 +66,15 @@ def test_a_backup_taken_mid_sync_restores_whole_with_every_write_acknowledged_be
     key = restored / "vapid_private.pem"
     assert key.read_bytes() == (demo_instance.data_dir / "vapid_private.pem").read_bytes()
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_account_key_travels_with_a_backup_so_remembered_browsers_stay_remembered(demo_instance, tmp_path):
+    key = instance_key(demo_instance.data_dir)  # made at the first staff sign-in
+    assert harbour("backup", str(tmp_path / "backup"), "--data-dir", str(demo_instance.data_dir)).returncode == 0
+    done = harbour("restore", "--from", str(tmp_path / "backup"), "--data-dir", str(tmp_path / "restored"))
+    assert done.returncode == 0, done.stderr
+    restored = tmp_path / "restored" / ACCOUNT_KEY_FILE
+    assert restored.read_bytes() == key and restored.stat().st_mode & 0o777 == 0o600
 
 
 def test_restore_refuses_a_folder_that_is_not_empty_and_leaves_it_as_it_was(demo_instance, tmp_path):

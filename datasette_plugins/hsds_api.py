@@ -41,10 +41,13 @@ async def hsds(datasette, request):
     record_id = unquote(route["record_id"]) if route.get("record_id") else None
     params = {key: request.args.get(key) for key in request.args}
     database = datasette.databases.get(DATABASE) or datasette.get_database()
+    # Datasette's own limit on a query (`--setting sql_time_limit_ms`, 1 s by default), and ten
+    # times it for the whole request: the HSDS API shares Datasette's few threads with every reader.
+    time_limit_ms = datasette.setting("sql_time_limit_ms")
 
     def run(conn):
         db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
-        return answer(db, collection, record_id, params)
+        return answer(db, collection, record_id, params, time_limit_ms)
 
     try:
         status, body = await database.execute_fn(run)

@@ -39,6 +39,11 @@ class Settings:
     licence: str = "CC BY-SA 4.0"
     # Where /tiles/ fetches the map tiles it serves from our own origin ("" for none).
     tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # Where `harbour serve` replicates the databases continuously with Litestream ("" for nowhere):
+    # file:///PATH or s3://BUCKET/PATH (see the README's "Deploying"). `--replicate URL` overrides it.
+    replicate: str = ""
+    # /healthz turns "degraded" when the replica is more than this many seconds behind.
+    replicate_max_lag: int = 30
 
     def to_toml(self) -> str:
         lines = ["# Harbour instance settings. Edit and restart `harbour serve`."]
@@ -57,6 +62,10 @@ DEMO_SETTINGS = Settings(
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')

@@ -1,4 +1,12 @@
-"""`harbour export hsds OUT`: the directory as an HSDS 3.0 tabular datapackage."""
+"""`harbour export hsds OUT`: the directory as an HSDS 3.0 tabular datapackage.
+
+Its cells are written as they are, formula-like ones included (a phone "+44…", a
+description "- free"): this package is for HSDS tools and `harbour import`, which read
+CSV as data, and prefixing an apostrophe would change every such value for all of them
+(the HSDS spec has no such convention to take it off). The export meant for
+spreadsheet programs, where a leading = or + runs, is the staff bulk export, and that
+one is guarded (directory/staff/bulk/formulas.py).
+"""
 
 from __future__ import annotations
 

@@ -56,18 +56,22 @@ def free_port() -> int:
 
 
 class RunningServer:
-    def __init__(self, data_dir: Path, no_store: bool = True):
+    def __init__(self, data_dir: Path, no_store: bool = True, args: tuple[str, ...] = ()):
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "directory", "serve", "--data-dir", str(data_dir), "--port", str(self.port)]
         if no_store:
             cmd.append("--no-store")
-        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cmd.extend(args)
+        # Its output goes to a file: a pipe nobody reads fills up and then stalls the server.
+        self.log_path = data_dir.parent / f"serve-{self.port}.log"
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"harbour serve exited: {self.process.stdout.read()}")
+                raise RuntimeError(f"harbour serve exited: {self.output()}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return
@@ -75,6 +79,10 @@ class RunningServer:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("harbour serve did not answer /healthz within 60 s")
+
+    def output(self) -> str:
+        """What the server has printed so far."""
+        return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
         self.process.terminate()

@@ -52,9 +52,9 @@ def rows(client: httpx.Client, path: str, params=None) -> list[dict]:
 
 
 def test_only_the_directory_database_is_published(client):
-    databases = get(client, "/data/-/databases.json").json()
-    assert [db["name"] for db in databases] == ["directory"]
-    assert databases[0]["path"].endswith("directory.db")
+    databases = get(client, "/data/.json").json()
+    assert list(databases) == ["directory"]
+    assert get(client, "/data/directory.json").json()["tables"], "directory.db itself, with its tables"
 
 
 @pytest.mark.parametrize(
@@ -79,22 +79,23 @@ def test_pages_link_under_data_without_doubling_the_prefix(client, path):
 
 def test_metadata_carries_the_instance_name_and_licence_from_harbour_toml(client, demo_server):
     settings = load_settings(demo_server.data_dir)
-    metadata = get(client, "/data/-/metadata.json").json()
-    assert metadata["title"] == settings.name
-    assert metadata["license"] == settings.licence
-    assert metadata["source"] and metadata["description_html"]
+    database = get(client, "/data/directory.json").json()
+    assert database["license"] == settings.licence
+    assert database["source"] == settings.name
     on_disk = json.loads((demo_server.data_dir / METADATA_FILE).read_text())
     assert on_disk == build_metadata(settings), "the file for standalone use is written from harbour.toml"
-    served_queries = metadata["databases"]["directory"]["queries"]
-    assert {name: q["sql"] for name, q in served_queries.items()} == {
+    assert on_disk["title"] == settings.name and on_disk["description_html"]
+    served_queries = database["queries"]
+    assert {q["name"]: q["sql"] for q in served_queries} == {
         name: q["sql"] for name, q in on_disk["databases"]["directory"]["queries"].items()
     }
     assert settings.name in get(client, "/data/").text
 
 
-def test_every_visible_table_and_column_is_described(client):
+def test_every_visible_table_and_column_is_described(client, demo_server):
     database = get(client, "/data/directory.json").json()
-    described = get(client, "/data/-/metadata.json").json()["databases"]["directory"]["tables"]
+    served = json.loads((demo_server.data_dir / METADATA_FILE).read_text())  # what Datasette was given
+    described = served["databases"]["directory"]["tables"]
     visible = [table for table in database["tables"] if not table["hidden"]]
     assert {"services", "translations", "provenance", "changes"} <= {t["name"] for t in visible}
     for table in visible:
@@ -150,8 +151,6 @@ def test_configured_facets_are_shown(client, demo_server):
 
 
 def test_cluster_map_plugin_is_loaded_and_maps_locations(client):
-    plugins = {plugin["name"] for plugin in get(client, "/data/-/plugins.json").json()}
-    assert {"datasette-cluster-map", "hsds_api.py"} <= plugins
     page = get(client, "/data/directory/locations").text
     assert "/data/-/static-plugins/datasette-cluster-map/datasette-cluster-map.js" in page
     assert 'DATASETTE_CLUSTER_MAP_LATITUDE_COLUMN = "latitude"' in page
@@ -224,17 +223,16 @@ def test_standalone_datasette_publishes_the_same_data_and_hsds_api(demo_server):
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_until_up(process, url + "/-/versions.json")
+        wait_until_up(process, url + "/.json")
         with (
             httpx.Client(base_url=url, timeout=30) as standalone,
             httpx.Client(base_url=demo_server.url) as served,
         ):
             on_disk = json.loads((demo_server.data_dir / METADATA_FILE).read_text())
-            metadata = standalone.get("/-/metadata.json").json()
-            assert metadata["title"] == on_disk["title"] == load_settings(demo_server.data_dir).name
-            assert {name: q["sql"] for name, q in metadata["databases"]["directory"]["queries"].items()} == {
-                name: q["sql"] for name, q in CANNED_QUERIES.items()
-            }
+            assert on_disk["title"] == load_settings(demo_server.data_dir).name
+            assert f"<h1>{on_disk['title']}</h1>" in standalone.get("/").text
+            queries = standalone.get("/directory.json").json()["queries"]
+            assert {q["name"]: q["sql"] for q in queries} == {name: q["sql"] for name, q in CANNED_QUERIES.items()}
             ours = served.get("/hsds/services", params={"per_page": 5}).json()
             theirs = standalone.get("/hsds/services", params={"per_page": 5}).json()
             assert theirs == ours and ours["total_items"] > 0

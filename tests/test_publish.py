@@ -55,6 +55,17 @@ def test_the_snapshot_is_the_directory_as_it_was_read_only_and_nothing_private(p
             assert stat.S_IMODE(path.stat().st_mode) & 0o222 == 0, f"{path} is writable"
 
 
+def test_a_replicated_directory_publishes_without_litestreams_bookkeeping(demo_instance, tmp_path):
+    with sqlite3.connect(demo_instance.directory_path) as live:  # what Litestream adds to a database it replicates
+        live.execute("CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)")
+        live.execute("CREATE TABLE _litestream_lock (id INTEGER)")
+    done = harbour(demo_instance, "publish", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "out" / "directory.db") as copy:
+        tables = {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "services" in tables and not tables & {"_litestream_seq", "_litestream_lock"}
+
+
 def test_every_file_is_listed_with_its_hash_and_compressed_copies_match(published):
     out, _ = published
     record = json.loads((out / "publish.json").read_text(encoding="utf-8"))

@@ -2,8 +2,9 @@
 
     [{id, title, body, severity, category (term id), area, service (id), starts, ends, fallback}]
 
-Upcoming notices are in too, with their `starts`: the page shows each one when the
-phone's clock reaches it, whether or not the phone is online then.
+Only notices that have started are in directory.db (a scheduled one waits in private.db
+until its start, see directory/staff/notices/store.py), so only those reach a bundle;
+`starts` still lets the page hide one whose start the phone's clock has not reached.
 """
 
 from __future__ import annotations

@@ -2,7 +2,11 @@
 
 `/sw.js` is `pwa/sw.js` with the shell list prepended, so any change to any shell
 file changes the worker's bytes, which makes browsers install the new shell.
-`ShellFiles` serves them compressed (brotli or gzip), made once per file version.
+`ShellFiles` serves them compressed (brotli or gzip), made once per file version,
+and only under the one spelling a browser sends: `/r1/../app.js` or `/./sw.js` is no
+shell file, so a stranger cannot grow the cache with spellings of the same file.
+The shell page's Content-Security-Policy is its `<meta>` tag's, sent as a header too
+(`shell_csp`), where `frame-ancestors` — which a meta tag cannot carry — is added.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from directory.bundle.compress import compress
@@ -23,6 +29,9 @@ NOT_SHELL = {"sw.js", "package.json"}
 # Raster icons are for installing the app (the browser fetches them then, online) and
 # for old home screens; the page itself shows SVG. Not worth 28 KB of every first visit.
 NOT_PRECACHED_SUFFIXES = (".png",)
+# Entries are keyed by real files, so pwa/ (a few dozen) bounds them; this bounds them anyway.
+FILES_KEPT = 256
+_CSP_META = re.compile(rb'<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"', re.I)
 
 
 def vendor_bytes(path: Path) -> bytes:
@@ -69,33 +78,40 @@ def service_worker_source(pwa_dir: Path = PWA_DIR) -> str:
 class ShellFiles:
     """A shell file's bytes, type, hash and compressed forms; re-read when the file changes."""
 
-    def __init__(self, pwa_dir: Path = PWA_DIR):
-        self.pwa_dir = pwa_dir
+    def __init__(self, pwa_dir: Path = PWA_DIR, kept: int = FILES_KEPT):
+        self.pwa_dir, self.kept = pwa_dir, kept
         self.lock = threading.Lock()
-        self.files: dict[str, tuple[tuple, bytes, str, dict[str, bytes]]] = {}
+        # Keyed by the file's path in pwa/ (or the vendor URL), never by the URL as asked.
+        self.files: OrderedDict[str, tuple[tuple, bytes, str, dict[str, bytes]]] = OrderedDict()
 
-    def source(self, url: str) -> Path | None:
+    def source(self, url: str) -> tuple[str, Path] | None:
+        """(cache key, file) for a shell URL in its one canonical spelling, else None."""
         if url in VENDOR:
-            return VENDOR[url]
-        relative = "index.html" if url in ("/", "/index.html") else url.lstrip("/")
-        path = (self.pwa_dir / relative).resolve()
-        inside = path.is_relative_to(self.pwa_dir.resolve())
-        if not inside or not path.is_file() or relative in NOT_SHELL or path.name.startswith("."):
+            return url, VENDOR[url]
+        relative = "index.html" if url in ("/", "/index.html") else canonical_relative(url)
+        if relative is None or relative in NOT_SHELL:
             return None
-        return path
+        path = self.pwa_dir / relative
+        if not path.is_file() or not path.resolve().is_relative_to(self.pwa_dir.resolve()):
+            return None
+        return relative, path
 
     def get(self, url: str, coding: str | None) -> tuple[bytes, str, str, str | None] | None:
         """(body, content type, sha256, coding applied), or None when `url` is no shell file."""
-        path = self.source(url)
-        if path is None:
+        found = self.source(url)
+        if found is None:
             return None
+        key, path = found
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         with self.lock:
-            cached = self.files.get(url)
+            cached = self.files.get(key)
             if cached is None or cached[0] != stamp:
                 body = vendor_bytes(path) if url in VENDOR else path.read_bytes()
-                cached = self.files[url] = (stamp, body, hashlib.sha256(body).hexdigest(), {})
+                cached = self.files[key] = (stamp, body, hashlib.sha256(body).hexdigest(), {})
+            self.files.move_to_end(key)
+            while len(self.files) > self.kept:
+                self.files.popitem(last=False)
             _, body, digest, encoded = cached
             # Images are compressed already; text shrinks to a fraction.
             media_type = _media_type(path)
@@ -106,6 +122,29 @@ class ShellFiles:
                     encoded[coding] = compress(body, coding)
                 body = encoded[coding]
         return body, media_type, digest, coding
+
+
+def canonical_relative(url: str) -> str | None:
+    """`url`'s path inside pwa/ when it is spelt as a browser spells it, else None.
+
+    Browsers resolve dot segments and never send empty ones; anything else (`/a/../b`,
+    `/./sw.js`, `//b`, a trailing slash, a backslash, a hidden file) is not a shell URL.
+    """
+    if not url.startswith("/") or "\\" in url:
+        return None
+    segments = url[1:].split("/")
+    if any(segment in ("", ".", "..") or segment.startswith(".") for segment in segments):
+        return None
+    return "/".join(segments)
+
+
+def shell_csp(page: bytes) -> str | None:
+    """The page's meta Content-Security-Policy as a header: the same policy, plus what only a header can say."""
+    found = _CSP_META.search(page)
+    if found is None:
+        return None
+    policy = found.group(1).decode("utf-8").strip().rstrip(";")
+    return f"{policy}; frame-ancestors 'none'"
 
 
 def _media_type(path: Path) -> str:

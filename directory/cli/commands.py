@@ -61,8 +61,33 @@ def serve(args: argparse.Namespace) -> int:
     instance = _instance(args)
     from directory.web.server import run
 
-    run(instance, host=args.host, port=args.port, no_store=args.no_store)
+    replicator = _replicator(instance, args.replicate)
+    run(instance, host=args.host, port=args.port, no_store=args.no_store, replicator=replicator)
     return 0
+
+
+def _replicator(instance: Instance, url: str | None):
+    """Litestream started for --replicate URL, or the `replicate` setting; None for neither."""
+    settings = instance.settings
+    url = settings.replicate if url is None else url
+    if not url:
+        return None
+    from directory.ops.errors import OpsError
+    from directory.ops.replicator import Replicator
+
+    try:
+        max_lag = float(settings.replicate_max_lag)
+    except (TypeError, ValueError):
+        max_lag = 0
+    if max_lag <= 0:
+        raise UserError(f"replicate_max_lag in harbour.toml must be a positive number of seconds,"
+                        f" not {settings.replicate_max_lag!r}")
+    try:
+        replicator = Replicator(instance.data_dir, url, max_lag)
+        replicator.start()
+    except OpsError as error:
+        raise UserError(str(error)) from None
+    return replicator
 
 
 def import_(args: argparse.Namespace) -> int:

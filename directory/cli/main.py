@@ -11,6 +11,7 @@ import sys
 
 from directory.cli import commands, users
 from directory.cli import notices as notices_cli
+from directory.cli import ops as ops_cli
 from directory.cli import push as push_cli
 
 
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-store", action="store_true", help="send Cache-Control: no-store everywhere (for tests)")
+    p.add_argument("--replicate", metavar="URL",
+                   help="replicate both databases continuously with Litestream to file:///PATH or s3://BUCKET/PATH"
+                   " (default: the 'replicate' setting of harbour.toml)")
     p.set_defaults(handler=commands.serve)
 
     p = sub.add_parser("import", parents=[common], help="import HSDS JSON or a CSV datapackage folder")
@@ -87,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     notices_cli.add_parser(sub, common)
     push_cli.add_parser(sub, common)
     users.add_parsers(sub, common)
+    ops_cli.add_parsers(sub, common)
     return parser
 
 

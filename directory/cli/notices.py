@@ -44,17 +44,19 @@ def add(args: argparse.Namespace) -> int:
     from directory.staff.notices.store import NoticeError, NoticeInput, create_notice, parse_topic
 
     instance = _instance(args)
-    db = instance.directory()
+    db, private = instance.directory(), instance.private()
     try:
         target, value = parse_topic(args.topic)
+        # Starting now (or in the past): public at once. Later: kept in private.db until it starts.
         notice_id = create_notice(db, NoticeInput(
             title=args.title, body=args.body, severity=args.severity, target=target, target_value=value,
             starts=args.starts, ends=args.ends, timezone=instance.settings.timezone,
-        ))
+        ), private)
     except NoticeError as error:
         raise UserError(str(error)) from None
     finally:
         db.close()
+        private.close()
     delivery = deliver_notice(instance, notice_id)  # None: it starts later; `harbour serve` sends it then
     counts = delivery.outcome.counts() if delivery else {"sent": 0, "failed": 0, "removed": 0}
     if args.json:
@@ -68,13 +70,16 @@ def add(args: argparse.Namespace) -> int:
 
 
 def list_(args: argparse.Namespace) -> int:
-    from directory.staff.notices.store import list_notices
+    from directory.staff.notices.store import list_notices, publish_due_notices
 
-    db = _instance(args).directory()
+    instance = _instance(args)
+    db, private = instance.directory(), instance.private()
     try:
-        groups = list_notices(db)
+        publish_due_notices(db, private)  # one whose start came while no server ran: public now
+        groups = list_notices(db, private)
     finally:
         db.close()
+        private.close()
     if args.json:
         print(json.dumps(groups, ensure_ascii=False))
         return 0
@@ -87,13 +92,15 @@ def list_(args: argparse.Namespace) -> int:
 def withdraw(args: argparse.Namespace) -> int:
     from directory.staff.notices.store import get_notice, withdraw_notice
 
-    db = _instance(args).directory()
+    instance = _instance(args)
+    db, private = instance.directory(), instance.private()
     try:
-        if get_notice(db, args.id) is None:
+        if get_notice(db, args.id, private) is None:
             raise UserError(f"no notice {args.id} (see 'harbour notices list')")
-        if not withdraw_notice(db, args.id):
+        if not withdraw_notice(db, args.id, private):
             raise UserError(f"notice {args.id} was withdrawn already")
     finally:
         db.close()
+        private.close()
     print(f"notice {args.id} withdrawn")
     return 0

@@ -3,7 +3,7 @@
     harbour users add EMAIL --role editor --org ORG_ID [--org ORG_ID …] --password-stdin
     harbour users list [--json]
     harbour users disable EMAIL
-    harbour users reset-password EMAIL --password-stdin
+    harbour users reset-password EMAIL --password-stdin [--keep-tokens]
     harbour tokens add EMAIL              # the new token is the last line printed
     harbour tokens list [EMAIL] [--json]
     harbour tokens revoke PREFIX_OR_TOKEN
@@ -49,10 +49,21 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("email", metavar="EMAIL")
     p.set_defaults(handler=users_disable)
 
-    p = users_sub.add_parser("reset-password", parents=[common],
-                             help="set a new password; every session of the account ends")
+    p = users_sub.add_parser(
+        "reset-password",
+        parents=[common],
+        help="set a new password; every session of the account ends, and its API tokens are revoked",
+        description="Set a new password. Every session of the account ends, its API tokens are revoked (a"
+        " token made with a password someone else may know is no safer than the password) and its browsers"
+        " count as unknown devices again. --keep-tokens keeps the tokens, when the password was only forgotten.",
+    )
     p.add_argument("email", metavar="EMAIL")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    tokens_choice = p.add_mutually_exclusive_group()
+    tokens_choice.add_argument("--revoke-tokens", dest="revoke_tokens", action="store_true", default=True,
+                               help="revoke the account's API tokens (the default)")
+    tokens_choice.add_argument("--keep-tokens", dest="revoke_tokens", action="store_false",
+                               help="keep the account's API tokens working")
     p.set_defaults(handler=users_reset_password)
 
     tokens = sub.add_parser(
@@ -175,8 +186,9 @@ def users_reset_password(args: argparse.Namespace) -> int:
     from directory.staff.accounts.users import reset_password
 
     password = _read_password(args)
-    user = _account_call(args, lambda db: reset_password(db, args.email, password))
-    print(f"New password set for {user.email}; their sessions have ended")
+    user, revoked = _account_call(args, lambda db: reset_password(db, args.email, password, args.revoke_tokens))
+    tokens = f"{revoked} API token{'s' if revoked != 1 else ''} revoked" if args.revoke_tokens else "API tokens kept"
+    print(f"New password set for {user.email}; their sessions have ended; {tokens}")
     return 0
 
 

@@ -176,6 +176,12 @@ def open_directory(path: Path | str) -> sqlite_utils.Database:
 
 
 def open_private(path: Path | str) -> sqlite_utils.Database:
+    # Owner-only from the first byte: SQLite gives -wal and -shm the mode of the database file.
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(name) and os.stat(name).st_mode & 0o077:
+            with contextlib.suppress(PermissionError):  # another user's file: leave it to its owner
+                os.chmod(name, 0o600)  # one made by an older version
     db = connect(path)
     migrations.migrate(db, migrations.PRIVATE_MIGRATIONS)
     return db

@@ -8,14 +8,16 @@ left out, never null, as the HSDS schemas type fields as strings and numbers.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from directory.hsds.api_deadline import REQUEST_FACTOR, is_interrupted, time_limit
 from directory.hsds.api_filters import not_withdrawn, service_conditions, text_search
 from directory.hsds.api_paging import page_of
-from directory.hsds.api_params import ParamError, parse_bool, parse_language, parse_page, parse_text
+from directory.hsds.api_params import ParamError, parse_bool, parse_id, parse_language, parse_page, parse_text
 from directory.hsds.api_translate import translate
 from directory.hsds.assemble import assemble, assemble_service, fetch_row
 
@@ -249,9 +251,17 @@ COLLECTIONS: dict[str, Collection] = {
 
 
 def answer(
-    db: sqlite_utils.Database, collection: str | None, record_id: str | None, params: dict[str, str]
+    db: sqlite_utils.Database,
+    collection: str | None,
+    record_id: str | None,
+    params: dict[str, str],
+    time_limit_ms: int | None = None,
 ) -> tuple[int, dict]:
-    """(status, body) for `/hsds/`, `/hsds/{collection}` or `/hsds/{collection}/{id}`."""
+    """(status, body) for `/hsds/`, `/hsds/{collection}` or `/hsds/{collection}/{id}`.
+
+    A query longer than `time_limit_ms`, or a request whose queries together take
+    ten times that (api_deadline.py), is cut short and answered 503.
+    """
     if collection is None:
         return 200, about()
     endpoint = COLLECTIONS.get(collection)
@@ -259,13 +269,26 @@ def answer(
         known = ", ".join(f"/hsds/{name}" for name in COLLECTIONS)
         return error(404, f"no such HSDS endpoint '/hsds/{collection}' (try {known})")
     try:
-        body = endpoint.list(db, params) if record_id is None else endpoint.get(db, record_id, params)
+        with time_limit(db.conn, time_limit_ms):
+            if record_id is None:
+                body = endpoint.list(db, params)
+            else:
+                body = endpoint.get(db, parse_id(record_id), params)
     except ParamError as problem:
         status, body = error(400, str(problem))
         body["parameter"] = problem.parameter
         return status, body
     except NotFound as problem:
         return error(404, str(problem))
+    except sqlite3.OperationalError as problem:
+        if not is_interrupted(problem):
+            raise
+        return error(
+            503,
+            f"the request took longer than this server allows ({time_limit_ms} ms a query,"
+            f" {time_limit_ms * REQUEST_FACTOR} ms in all): ask for fewer items a page (per_page)"
+            " or a narrower search",
+        )
     return 200, body
 
 

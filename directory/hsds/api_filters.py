@@ -6,7 +6,7 @@ list endpoints share them (service_at_locations filter through their service).
 
 from __future__ import annotations
 
-from directory.hsds.api_params import parse_datetime, parse_text
+from directory.hsds.api_params import parse_datetime, parse_search, parse_text
 
 
 def not_withdrawn(table: str, column: str) -> str:
@@ -43,7 +43,7 @@ def service_conditions(params: dict[str, str], alias: str = "s") -> tuple[list[s
     """Conditions on the services table (under `alias`) for the `/services` filters."""
     clauses = [not_withdrawn("services", f"{alias}.id")]
     args: list = []
-    search = parse_text(params, "search")
+    search = parse_search(params)
     if search is not None:
         match = fts_query(search)
         if match is None:
@@ -94,7 +94,7 @@ def text_search(
     params: dict[str, str], table: str, alias: str, columns: tuple[str, ...]
 ) -> tuple[list[str], list]:
     """`search` on tables without a full-text index: a substring of any column or translation."""
-    search = parse_text(params, "search")
+    search = parse_search(params)
     if search is None:
         return [], []
     pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -75,6 +75,9 @@ def publish(instance: Instance, out: Path) -> Publication:
     return publication
 
 
+LITESTREAM_TABLES = ("_litestream_seq", "_litestream_lock")
+
+
 def _write(instance: Instance, staging: Path) -> Publication:
     snapshot = staging / "directory.db"
     with instance.reading() as db:
@@ -85,6 +88,8 @@ def _write(instance: Instance, staging: Path) -> Publication:
     bundles = BundleCache(lambda: open_directory(snapshot), lambda: settings).current()
     with closing(open_directory(snapshot)) as db:
         services = db.execute("SELECT count(*) FROM services").fetchone()[0]
+        for table in LITESTREAM_TABLES:  # a replicated directory.db carries them; a publication need not
+            db.execute(f"DROP TABLE IF EXISTS [{table}]")
         db.execute("PRAGMA journal_mode = DELETE")  # a read-only copy needs no -wal or -shm beside it
     site = staging / "site"
     files: dict[str, bytes] = {("index.html" if url == "/" else url.lstrip("/")): body

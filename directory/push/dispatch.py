@@ -2,7 +2,8 @@
 
 Two kinds of news, each claimed once in `push_deliveries` (its `ref` is unique, so
 `harbour notices add` and the server never both send the same notice):
-- a notice, when it is up (posted now, or a scheduled one whose start has come);
+- a notice, when it is up (posted now, or a scheduled one whose start has come: this is
+  also where it moves from private.db into the public directory.db);
 - the changes in the change log since the last batch pushed (sync runs, staff edits).
 
 `harbour serve` runs a `PushDispatcher` thread that looks every few seconds (and at
@@ -28,7 +29,7 @@ from directory.push.keys import PushKeyError, load_vapid
 from directory.push.messages import Message, changes_message, notice_message
 from directory.push.sender import Outcome, Policy, send_all
 from directory.push.subscriptions import Subscription, load_subscriptions
-from directory.staff.notices.store import get_notice
+from directory.staff.notices.store import get_notice, publish_due_notices
 from directory.store.changes import latest_change
 
 log = logging.getLogger("harbour.push")
@@ -80,6 +81,8 @@ def deliver_due_notices(instance: Instance, policy: Policy | None = None) -> lis
     now = datetime.now(UTC)
     horizon, grace = (_stamp(now - NOTICE_FRESHNESS), _stamp(now - NOTICE_GRACE))
     with instance.databases() as (db, private):
+        # A scheduled notice waits in private.db; its start makes it public here, then it is sent.
+        publish_due_notices(db, private)
         claimed = {row[0] for row in private.execute("SELECT ref FROM push_deliveries WHERE kind = 'notice'")}
         candidates = [
             row[0] for row in db.execute(

@@ -2,7 +2,8 @@
 
     GET  /push/key           {"publicKey": "<base64url P-256 point>"}
     POST /push/subscribe     {"subscription": {endpoint, keys: {p256dh, auth}}, "topics": [...], "lang": "ar"}
-                             201 new, 200 updated, 400 with every problem named
+                             201 new, 200 updated, 400 with every problem named,
+                             403/503 when its host or the server has as many phones as it may
     POST /push/unsubscribe   {"subscription": {endpoint, keys: {auth}}}: 200, or 404 when no such subscription
 
 These writes have no signed-in actor by design: the phone is the actor, and the
@@ -14,7 +15,6 @@ grant) and, when the browser says where the request comes from, our own origin.
 
 from __future__ import annotations
 
-import json
 import os
 
 from starlette.concurrency import run_in_threadpool
@@ -34,8 +34,10 @@ from directory.push.subscriptions import (
     delete_subscription,
     save_subscription,
 )
+from directory.web.json_body import read_json
 
 BODY_LIMIT = 16 * 1024
+BODY_DEPTH = 8  # {"subscription": {"keys": {…}}} is three levels: room to spare, no more
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -61,7 +63,7 @@ def routes(instance: Instance) -> list:
         try:
             created, subscription = await run_in_threadpool(store)
         except SubscriptionError as error:
-            raise HTTPException(400, str(error)) from None
+            raise HTTPException(error.status, str(error)) from None
         body = {"subscribed": True, "topics": list(subscription.topics), "lang": subscription.language}
         return JSONResponse(body, status_code=201 if created else 200, headers=NO_STORE)
 
@@ -98,18 +100,7 @@ async def _json_body(request: Request) -> object:
     origin = request.headers.get("origin")
     if origin and origin != _own_origin(request):
         raise HTTPException(403, "subscriptions are only taken from this site's own pages")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > BODY_LIMIT:
-        raise HTTPException(413, f"the body is larger than {BODY_LIMIT} bytes")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > BODY_LIMIT:
-            raise HTTPException(413, f"the body is larger than {BODY_LIMIT} bytes")
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise HTTPException(400, f"the body is not JSON: {error}") from None
+    return await read_json(request, max_bytes=BODY_LIMIT, max_depth=BODY_DEPTH)
 
 
 def _own_origin(request: Request) -> str:

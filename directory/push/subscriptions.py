@@ -4,15 +4,25 @@
      "topics": ["notices", "category:legal", "area:KM1", "service:<id>"], "lang": "ar"}
 
 No account: whoever holds a subscription's `auth` secret (only the browser that made
-it, and us) may change or delete it. The endpoint is a URL we will POST to, so it
-passes the same guard as a feed URL: https on a public address only.
+it, and us) may change or delete it.
+
+The endpoint is a URL we will POST to. It must be `https://HOST/…` on the standard
+port, and HOST neither a non-public address nor a name for this machine or a local
+network. Its name is not looked up here: the answer to a phone must not tell anyone
+whether a host resolves, or to what (nor take the time to find out). The sender
+resolves it at send time through the same guard as feeds, and refuses a non-public
+address then. The push services of the browsers (KNOWN_PUSH_SERVICES) take any number
+of phones; any other host at most PER_HOST_LIMIT, so nobody can point thousands of
+our POSTs at a host of their choosing; and all together at most MAX_SUBSCRIPTIONS.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,17 +32,40 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from directory.clock import now_iso
 from directory.config import UI_LANGUAGES
-from directory.sync.errors import FetchError
-from directory.sync.guard import check_url
+from directory.sync.guard import address_problem
 
 ENDPOINT_LIMIT = 2048
 TOPIC_LIMIT = 40  # topics per phone
 AREA_LIMIT = 40  # characters of an area name such as a postcode district
 TOPIC_KINDS = ("category", "area", "service")
 
+# Where browsers' push subscriptions point: Chrome and most Chromium browsers (FCM),
+# Firefox (Mozilla autopush), Edge on Windows (WNS), Safari (Apple). A leading dot
+# stands for any host under that domain.
+KNOWN_PUSH_SERVICES = (
+    "fcm.googleapis.com", "android.googleapis.com", "updates.push.services.mozilla.com",
+    "web.push.apple.com", ".push.apple.com", ".notify.windows.com",
+)  # fmt: skip
+PER_HOST_LIMIT = 20  # phones on one push service of another host
+MAX_SUBSCRIPTIONS = 200_000  # phones in all: several times a large town's readers
+
+HOST_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
+# Names that never lead to a public push service (RFC 6761, 6762, 8375 and common practice).
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp", ".onion")
+
 
 class SubscriptionError(ValueError):
     """A subscription we will not keep; the message names each problem."""
+
+    status = 400
+
+
+class NoRoom(SubscriptionError):
+    """A new subscription past a limit: its host's (403) or the server's (503)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -68,19 +101,48 @@ class TopicCatalogue:
 
 
 def endpoint_problem(endpoint: object, allow_private: bool = False) -> str | None:
-    """Why we must not POST to `endpoint`, or None. `allow_private` (tests) admits http on loopback."""
+    """Why we must not keep `endpoint`, or None; never a DNS look-up.
+
+    `allow_private` (tests only) admits http and any port on a loopback or private address.
+    """
     if not isinstance(endpoint, str) or not endpoint:
         return "subscription.endpoint: missing"
     if len(endpoint) > ENDPOINT_LIMIT:
         return f"subscription.endpoint: longer than {ENDPOINT_LIMIT} characters"
-    scheme = urlsplit(endpoint).scheme.lower()
-    if scheme != "https" and not (allow_private and scheme == "http"):
-        return "subscription.endpoint: must be an https URL"
+    if any(ch.isspace() or not ch.isprintable() for ch in endpoint):
+        return "subscription.endpoint: must not contain spaces or control characters"
     try:
-        check_url(endpoint, allow_private=allow_private)
-    except FetchError as error:
-        return f"subscription.endpoint: {error}"
+        parts = urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        return "subscription.endpoint: not a URL"
+    host = parts.hostname or ""
+    literal = _ip_literal(host)
+    if allow_private and literal is not None and parts.scheme in ("http", "https"):
+        if address_problem(literal, allow_private=True) is None and not literal.is_global:
+            return None  # the tests' stand-in push service
+    if parts.scheme != "https":
+        return "subscription.endpoint: must be an https URL"
+    if port is not None or parts.username is not None or parts.password is not None:
+        return "subscription.endpoint: must be https://HOST/… with no port (push services take 443) and no user"
+    if literal is not None:
+        problem = address_problem(literal, allow_private)
+        return f"subscription.endpoint: {host} is a {problem} address" if problem else None
+    if not HOST_NAME.fullmatch(host) or host == "localhost" or host.endswith(LOCAL_SUFFIXES):
+        return f"subscription.endpoint: {host[:60]!r} is not the name of a public push service"
     return None
+
+
+def is_known_push_service(endpoint: str) -> bool:
+    host = urlsplit(endpoint).hostname or ""
+    return any(host.endswith(known) if known.startswith(".") else host == known for known in KNOWN_PUSH_SERVICES)
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
 
 
 def check_subscription(
@@ -160,12 +222,17 @@ def normalise_area(text: str) -> str:
 
 
 def save_subscription(db: sqlite_utils.Database, subscription: Subscription) -> bool:
-    """Store or update; True when it is new. SubscriptionError when the endpoint is held by other keys."""
-    existing = db.execute("SELECT auth FROM push_subscriptions WHERE endpoint = ?", [subscription.endpoint]).fetchone()
-    if existing and existing[0] != subscription.auth:
-        raise SubscriptionError("subscription.endpoint: already subscribed with other keys")
-    now = now_iso()
+    """Store or update; True when it is new. SubscriptionError when the endpoint is held by
+    other keys; NoRoom when a new one would pass its host's limit or the server's."""
     with db.atomic():
+        existing = db.execute(
+            "SELECT auth FROM push_subscriptions WHERE endpoint = ?", [subscription.endpoint]
+        ).fetchone()
+        if existing and existing[0] != subscription.auth:
+            raise SubscriptionError("subscription.endpoint: already subscribed with other keys")
+        if existing is None:
+            check_room(db, subscription.endpoint)
+        now = now_iso()
         db.execute(
             "INSERT INTO push_subscriptions (endpoint, p256dh, auth, language, topics, created, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint) DO UPDATE SET"
@@ -175,6 +242,26 @@ def save_subscription(db: sqlite_utils.Database, subscription: Subscription) -> 
              json.dumps(list(subscription.topics)), now, now],
         )
     return existing is None
+
+
+def check_room(db: sqlite_utils.Database, endpoint: str) -> None:
+    """NoRoom when one more subscription on `endpoint`'s host, or in all, is one too many."""
+    if db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0] >= MAX_SUBSCRIPTIONS:
+        raise NoRoom("alerts cannot take more phones on this server for now", 503)
+    if is_known_push_service(endpoint):
+        return
+    parts = urlsplit(endpoint)
+    prefix = f"{parts.scheme}://{parts.netloc}/"
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    count = db.execute(
+        "SELECT count(*) FROM push_subscriptions WHERE endpoint LIKE ? ESCAPE '\\'", [pattern]
+    ).fetchone()[0]
+    if count >= PER_HOST_LIMIT:
+        raise NoRoom(
+            f"subscription.endpoint: {parts.hostname} is not a browser's push service, and already has"
+            f" {PER_HOST_LIMIT} phones, as many as one such host may",
+            403,
+        )
 
 
 def delete_subscription(db: sqlite_utils.Database, endpoint: str, auth: str | None = None) -> bool:

@@ -105,14 +105,17 @@ def referencing(table: str) -> list[tuple[str, str]]:
 
 
 def detach_or_delete(db: sqlite_utils.Database, table: str, fk: str, row_id: str) -> list[tuple[str, str]]:
-    """A parent dropped this row: unlink it, or delete it if no other parent holds it.
+    """A parent dropped this row: unlink it, or delete it if no other parent holds it
+    (or if the link to this parent is required, as a service_at_location's service is).
 
     Returns the (table, id) pairs deleted.
     """
     if table == "attributes":
         return delete_tree(db, table, row_id)
-    owner_columns = [c for c, _ in hsds_tables()[table].foreign_keys if c != fk]
-    if owner_columns:
+    spec = hsds_tables()[table]
+    owner_columns = [c for c, _ in spec.foreign_keys if c != fk]
+    # A required link (service_at_location.service_id) cannot be emptied: the row goes with its parent.
+    if owner_columns and not (spec.field(fk) and spec.field(fk).required):
         row = db.execute(
             f"SELECT {', '.join(f'[{c}]' for c in owner_columns)} FROM [{table}] WHERE id = ?", [row_id]
         ).fetchone()

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 import sqlite_utils
 
 from directory.clock import now_iso
+from directory.sync.redact import redact_urls
 
 COUNTS = ("fetched", "created", "updated", "unchanged", "deleted", "quarantined", "duplicates", "not_modified", "errors")
 
@@ -52,14 +53,22 @@ def start_run(db: sqlite_utils.Database, report: RunReport) -> int:
 
 
 def finish_run(db: sqlite_utils.Database, report: RunReport) -> None:
-    """Record the outcome; a failed run's row is written even though its data was rolled back."""
+    """Record the outcome; a failed run's row is written even though its data was rolled back.
+
+    `sync_runs` is public (directory.db, /data/): its message names no URL beyond its host,
+    whatever error text it was made of. The report itself keeps paths, without credentials.
+    """
     report.finished = now_iso()
+    public_message = None
+    if report.message:
+        report.message = redact_urls(report.message)
+        public_message = redact_urls(report.message, host_only=True)
     values = {name: getattr(report, name) for name in COUNTS}
     with db.atomic():
         db.execute(
             f"UPDATE sync_runs SET finished = ?, result = ?, message = ?, "
             f"{', '.join(f'{n} = ?' for n in COUNTS)} WHERE id = ?",
-            [report.finished, report.result, report.message, *values.values(), report.run_id],
+            [report.finished, report.result, public_message, *values.values(), report.run_id],
         )
         succeeded = report.result in ("ok", "not_modified", "flagged")
         db.execute(

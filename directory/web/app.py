@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from directory.instance import Instance
+from directory.web import health
 from directory.web.datasette_app import make_datasette
 from directory.web.errors import HANDLERS
+from directory.web.security_headers import SecurityHeaders
 
 DATASETTE_PREFIXES = ("/data/", "/hsds")
 
@@ -30,14 +32,6 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
     datasette = make_datasette(instance)
     dispatcher = PushDispatcher(instance, tick=push_tick)
     datasette_asgi = datasette.app()
-
-    async def healthz(request):
-        db = instance.directory()
-        try:
-            services = db.execute("SELECT count(*) FROM services").fetchone()[0]
-        finally:
-            db.close()
-        return JSONResponse({"status": "ok", "services": services})
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -55,7 +49,7 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
             dispatcher.stop()
 
     routes = [
-        Route("/healthz", healthz),
+        health.route(instance),  # /healthz
         Route("/data", lambda request: RedirectResponse("/data/", status_code=301)),
     ]
     from directory.web import pages  # the no-JavaScript /services and printable /guide pages
@@ -84,7 +78,9 @@ def create_app(instance: Instance, *, no_store: bool = False, sync_tick: float =
 
     from directory.web.admission import ReaderTurns  # staff first when readers crowd the server
 
-    site = ReaderTurns(app)
+    # Outermost: CSP, nosniff and a frame policy wherever a route sets none, a 503 of the
+    # readers' queue included.
+    site = SecurityHeaders(ReaderTurns(app))
     app.state = site.state = starlette.state  # type: ignore[attr-defined]
     return site
 

@@ -196,19 +196,6 @@ TABLE_OPTIONS: dict[str, dict] = {
         "label_column": "name",
         "sort": "name",
         "facets": ["location_type"],
-        "plugins": {
-            "datasette-cluster-map": {
-                "latitude_column": "latitude",
-                "longitude_column": "longitude",
-                # From our own origin: a public page loads nothing from another host (tiles.py).
-                "tile_layer": "/tiles/{z}/{x}/{y}.png",
-                "tile_layer_options": {
-                    "maxZoom": 19,
-                    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-                                   " contributors",
-                },
-            }
-        },
     },
     "taxonomies": {"label_column": "name"},
     "taxonomy_terms": {"label_column": "name", "sort": "name", "facets": ["parent_id"]},
@@ -228,6 +215,25 @@ TABLE_OPTIONS: dict[str, dict] = {
     # Duplicate detection's index of the published contact details, and how far it has caught up.
     "contact_keys": {"hidden": True},
     "contact_keys_seq": {"hidden": True},
+    # Litestream's own bookkeeping, in a replicated database (harbour serve --replicate).
+    "_litestream_seq": {"hidden": True},
+    "_litestream_lock": {"hidden": True},
+}
+
+# For every map on every page — a table's, the SQL page's, a canned query's — not one table's:
+# where no setting applies, datasette-cluster-map draws OpenStreetMap's tiles straight from its
+# servers and guesses the coordinate columns from a query's column names.
+MAP_PLUGINS = {
+    "datasette-cluster-map": {
+        "latitude_column": "latitude",
+        "longitude_column": "longitude",
+        # From our own origin: a public page loads nothing from another host (tiles.py).
+        "tile_layer": "/tiles/{z}/{x}/{y}.png",
+        "tile_layer_options": {
+            "maxZoom": 19,
+            "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        },
+    }
 }
 
 LISTED = not_withdrawn("services", "s.id")  # leave out services their source withdrew
@@ -348,6 +354,7 @@ def build_metadata(settings: Settings) -> dict:
         "license_url": LICENCE_URLS.get(settings.licence, ""),
         "source": settings.name,
         "source_url": f"mailto:{contact}" if "@" in contact else "",
+        "plugins": MAP_PLUGINS,
         "databases": {
             DATABASE: {
                 "description": "Services, organizations and locations (HSDS 3.0 tables) with Harbour's "

@@ -4,7 +4,9 @@
 - `/bundle/{lang}.{hash}.json`: a bundle, immutable, brotli or gzip as the client accepts;
 - `/bundle/{lang}/delta?since=V`: what changed since V (or the full bundle), compressed alike;
 - `/sw.js`: the service worker with the shell's content hashes; `/vendor/…`: front-end packages;
-- everything else under `/`: the files in `pwa/`, the shell's compressed like the bundles.
+- everything else under `/`: the files in `pwa/`, the shell's compressed like the bundles,
+  each under its one canonical URL (any other spelling is a 404, see `bundle/shell.py`);
+  the shell page with its Content-Security-Policy as a header too.
 
 The catch-all mount must stay the last route of the app.
 """
@@ -20,14 +22,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from directory.bundle.cache import BuiltBundle, BundleCache, manifest_of
 from directory.bundle.compress import accepted, compress
 from directory.bundle.delta import build_delta
-from directory.bundle.shell import VENDOR, ShellFiles, service_worker_source
+from directory.bundle.shell import VENDOR, ShellFiles, service_worker_source, shell_csp
 from directory.instance import Instance
-from directory.paths import PWA_DIR
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"  # may be stored, but asked again each time: these URLs do not change name
@@ -92,27 +92,31 @@ def routes(instance: Instance) -> list:
         return Response(source, media_type=JAVASCRIPT, headers=headers)
 
     shell = ShellFiles()
-    others = _revalidated(StaticFiles(directory=PWA_DIR, html=True))  # raster icons, and the 404s
 
     async def shell_or_static(scope, receive, send):
         request = Request(scope, receive)
+        if request.method not in ("GET", "HEAD"):
+            raise HTTPException(405, "the app's files can only be read")
         coding = accepted(request.headers.get("accept-encoding", ""))
-        found = None
-        if request.method in ("GET", "HEAD"):
-            found = await run_in_threadpool(shell.get, scope["path"], coding)
+        found = await run_in_threadpool(shell.get, scope["path"], coding)
         if found is None:
             if scope["path"] in VENDOR:
                 response = PlainTextResponse("front-end package missing: run `make setup`", status_code=503)
                 return await response(scope, receive, send)
-            return await others(scope, receive, send)
+            # Not a file of the app under the URL a browser uses: nothing else in pwa/ is served.
+            raise HTTPException(404, "no such page")
         body, media_type, digest, applied = found
         # Shell files keep their names across versions, so caches must ask before reusing them.
         headers = {"Cache-Control": REVALIDATE, "ETag": f'"{digest}"', "Vary": "Accept-Encoding"}
+        if media_type.startswith("text/html"):
+            headers.update(await run_in_threadpool(_page_headers, shell, scope["path"]))
         if request.headers.get("if-none-match") == headers["ETag"]:
             return await Response(status_code=304, headers=headers)(scope, receive, send)
         if applied:
             headers["Content-Encoding"] = applied
         await Response(body, media_type=media_type, headers=headers)(scope, receive, send)
+
+    shell_or_static.shell = shell  # type: ignore[attr-defined]  # what tests count
 
     return [
         Route("/bundle/manifest.json", manifest),
@@ -154,17 +158,11 @@ class _DeltaCache:
         return body
 
 
-def _revalidated(app):
-    """Shell files keep their names across versions, so caches must ask before reusing them."""
-
-    async def wrapped(scope, receive, send):
-        async def send_with_header(message):
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
-                headers.append((b"cache-control", REVALIDATE.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await app(scope, receive, send_with_header)
-
-    return wrapped
+def _page_headers(shell: ShellFiles, url: str) -> dict[str, str]:
+    """The shell page's policy as headers: a meta tag cannot forbid framing, a header can."""
+    found = shell.get(url, None)
+    policy = shell_csp(found[0]) if found else None
+    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+    if policy:
+        headers["Content-Security-Policy"] = policy
+    return headers

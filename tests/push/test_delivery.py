@@ -161,12 +161,12 @@ def test_a_scheduled_notice_waits_for_its_start(demo_instance, service):
     notice_id = post_notice(demo_instance, starts="2099-01-01T09:00:00Z")
     assert deliver_notice(demo_instance, notice_id, FAST) is None
     assert deliver_due_notices(demo_instance, FAST) == []
-    db = demo_instance.directory()
-    try:  # the start comes
-        db.execute("UPDATE notices SET starts = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute'),"
-                   " created = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day') WHERE id = ?", [notice_id])
+    private = demo_instance.private()
+    try:  # the start comes (until then the notice waits in private.db)
+        private.execute("UPDATE scheduled_notices SET starts = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute'),"
+                        " created = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day') WHERE id = ?", [notice_id])
     finally:
-        db.close()
+        private.close()
     (delivery,) = deliver_due_notices(demo_instance, FAST)
     assert delivery.ref == f"notice:{notice_id}" and delivery.outcome.sent == 1
 

@@ -1,22 +1,24 @@
 """Sign-in and sign-out pages, the staff home page and the staff stylesheet.
 
-- GET /staff/login: the form, with a pre-session CSRF token (double submit: the same
-  random value in a hidden field and in a cookie scoped to `Path=/staff`).
-- POST /staff/login: `email`, `password`, `csrf_token`. Success rotates the session
-  (a new id; the old one, if any, ends) and redirects to /staff/. Ten failures for one
-  account from one address within 15 minutes answer 429 until they age out.
+- GET /staff/login: the form, with a pre-session CSRF token: a value this server
+  signed, in a hidden field and in a cookie scoped to `Path=/staff` (signin_token.py).
+- POST /staff/login: `email`, `password`, `csrf_token`. Refused (403) when posted
+  from another site or with a token this server did not issue. Success rotates
+  the session (a new id; the old one, if any, ends), remembers the browser as a
+  known device of the account (devices.py) and redirects to /staff/. Too many
+  failures answer 429 (lockout.py): a stranger's guesses hold back strangers,
+  never the worker's own browser.
 - POST /staff/logout: ends the session server-side and clears the cookie.
 - GET /staff/: the home page (anonymous visitors are sent to the sign-in form).
 - GET /staff/static/staff.css: the one stylesheet.
 
 Cookies are `Secure` when the request came over https (the connection's scheme; an
-`X-Forwarded-Proto` header only when `trust_proxy` is on, see policy.py).
+`X-Forwarded-Proto` header only when `trust_proxy` is on, see client.py).
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
+from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,7 +27,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from directory.instance import Instance
-from directory.staff.accounts import lockout
+from directory.staff.accounts import lockout, signin_token
+from directory.staff.accounts.client import client_address, is_https
+from directory.staff.accounts.devices import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_SECONDS,
+    known_device,
+    remember_device,
+)
 from directory.staff.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
 from directory.staff.accounts.policy import (
     COOKIE_PATH,
@@ -35,42 +44,48 @@ from directory.staff.accounts.policy import (
     Policy,
     load_policy,
 )
+from directory.staff.accounts.secret import instance_key
 from directory.staff.accounts.sessions import end_session, prune_sessions, start_session
 from directory.staff.accounts.templating import STATIC_DIR, render
 from directory.staff.accounts.users import find_user, password_hash_of, set_password_hash
 from directory.staff.auth import ROLES, check_csrf, current_actor, writes
 
 WRONG = "The e-mail address or the password is not right."
-LOGIN_CSRF_SECONDS = 2 * 3600
+EXPIRED = "The form has expired. Please try again."
 
 
 def routes(instance: Instance) -> list:
     policy = load_policy(instance.data_dir)
 
     async def login_form(request: Request) -> Response:
-        return _login_page(request, policy)
+        return _login_page(request, policy, instance_key(instance.data_dir))
 
     @writes(roles=(), anonymous=True)
     async def login(request: Request) -> Response:
+        key = instance_key(instance.data_dir)  # made on first use: serving alone needs no writable data dir
         form = await request.form()
         email = str(form.get("email") or "").strip()[:320]
         password = str(form.get("password") or "")[:MAX_PASSWORD_LENGTH]
         sent = str(form.get("csrf_token") or "")
-        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-        if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-            return _login_page(
-                request, policy, "The form has expired. Please try again.", status=403, email=email
-            )
+        cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+        if signin_token.from_another_site(request.headers) or not signin_token.accepted(key, cookie, sent):
+            return _login_page(request, policy, key, EXPIRED, status=403, email=email)
         if not email or not password:
-            return _login_page(request, policy, "Enter your e-mail address and your password.", status=400, email=email)
-        address = client_address(request, policy)
-        old = request.cookies.get(SESSION_COOKIE)
-        outcome, value = await run_in_threadpool(_authenticate, instance, policy, email, password, address, old)
+            return _login_page(request, policy, key, "Enter your e-mail address and your password.", status=400, email=email)
+        outcome, value = await run_in_threadpool(
+            _authenticate,
+            instance,
+            policy,
+            key,
+            Credentials(email, password, client_address(request, policy), request.cookies.get(DEVICE_COOKIE)),
+            request.cookies.get(SESSION_COOKIE),
+        )
         if outcome == "locked":
             minutes = max(1, (int(value) + 59) // 60)
             page = _login_page(
                 request,
                 policy,
+                key,
                 f"Too many attempts. Please wait {minutes} minute{'s' if minutes > 1 else ''} and try again.",
                 status=429,
                 email=email,
@@ -78,10 +93,14 @@ def routes(instance: Instance) -> list:
             page.headers["Retry-After"] = str(value)
             return page
         if outcome == "wrong":
-            return _login_page(request, policy, WRONG, status=401, email=email)
+            return _login_page(request, policy, key, WRONG, status=401, email=email)
+        session, device = value
+        secure = is_https(request, policy)
         response = RedirectResponse(_next(form.get("next")), status_code=303)
+        response.set_cookie(SESSION_COOKIE, session, path=COOKIE_PATH, httponly=True, samesite="lax", secure=secure)
         response.set_cookie(
-            SESSION_COOKIE, str(value), path=COOKIE_PATH, httponly=True, samesite="lax", secure=is_https(request, policy)
+            DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_SECONDS, path=COOKIE_PATH, httponly=True, samesite="strict",
+            secure=secure,
         )
         response.delete_cookie(LOGIN_CSRF_COOKIE, path=COOKIE_PATH)
         return response
@@ -111,30 +130,42 @@ def routes(instance: Instance) -> list:
     ]
 
 
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+    address: str  # the client's, as client.py finds it
+    device_cookie: str | None
+
+
 def _authenticate(
-    instance: Instance, policy: Policy, email: str, password: str, address: str, old: str | None
+    instance: Instance, policy: Policy, key: bytes, given: Credentials, old: str | None
 ) -> tuple[str, object]:
-    """("locked", seconds) | ("wrong", None) | ("ok", session cookie value)."""
+    """("locked", seconds) | ("wrong", None) | ("ok", (session cookie value, device cookie value))."""
     db = instance.private()
     try:
-        wait = lockout.retry_after(db, email, address)
+        user = find_user(db, given.email)
+        stored = password_hash_of(db, user.id) if user is not None and not user.disabled else None
+        device = known_device(key, given.device_cookie, given.email, stored) if stored else None
+        attempt = lockout.attempt(key, given.email, given.address, device)
+        wait = lockout.retry_after(db, attempt)
         if wait:
             return "locked", wait
-        user = find_user(db, email)
-        if user is None or user.disabled:
-            burn_time(password)  # the same work, so the timing does not tell
+        if stored is None:
+            burn_time(given.password)  # the same work, so the timing does not tell
             ok = False
         else:
-            stored = password_hash_of(db, user.id)
-            ok = verify_password(stored, password)
-        if not ok or user is None:
-            lockout.record_failure(db, email, address)
+            ok = verify_password(stored, given.password)
+        if not ok or user is None or stored is None:
+            lockout.record_failure(db, attempt)
             return "wrong", None
-        lockout.clear_failures(db, email, address)
+        lockout.record_success(db, attempt)
         if needs_rehash(stored):
-            set_password_hash(db, user.id, hash_password(password))
+            stored = hash_password(given.password)
+            set_password_hash(db, user.id, stored)
         prune_sessions(db, policy)
-        return "ok", start_session(db, user.id, replacing=old)
+        session = start_session(db, user.id, replacing=old)
+        return "ok", (session, remember_device(key, given.device_cookie, user.email, stored))
     finally:
         db.close()
 
@@ -147,10 +178,10 @@ def _end(instance: Instance, secret: str) -> None:
         db.close()
 
 
-def _login_page(request: Request, policy: Policy, error: str = "", status: int = 200, email: str = "") -> Response:
-    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if len(token) != 43:
-        token = secrets.token_urlsafe(32)
+def _login_page(
+    request: Request, policy: Policy, key: bytes, error: str = "", status: int = 200, email: str = ""
+) -> Response:
+    token = signin_token.for_form(key, request.cookies.get(LOGIN_CSRF_COOKIE))
     nxt = request.query_params.get("next", "")
     response = render(
         request,
@@ -161,7 +192,7 @@ def _login_page(request: Request, policy: Policy, error: str = "", status: int =
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
-        max_age=LOGIN_CSRF_SECONDS,
+        max_age=signin_token.TOKEN_SECONDS,
         path=COOKIE_PATH,
         httponly=True,
         samesite="strict",
@@ -176,19 +207,3 @@ def _is_staff_page(target: object) -> bool:
 
 def _next(target: object) -> str:
     return str(target) if _is_staff_page(target) and target != "/staff/login" else "/staff/"
-
-
-def is_https(request: Request, policy: Policy) -> bool:
-    if request.url.scheme == "https":
-        return True
-    if policy.trust_proxy:
-        return request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower() == "https"
-    return False
-
-
-def client_address(request: Request, policy: Policy) -> str:
-    if policy.trust_proxy:
-        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.client.host if request.client else "unknown"

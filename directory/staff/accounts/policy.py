@@ -9,9 +9,12 @@ Defaults suit a town hall; `harbour.toml` may override them in a `[staff]` table
 
 and the environment overrides both (`HARBOUR_SESSION_IDLE_MINUTES`,
 `HARBOUR_SESSION_MAX_HOURS`, `HARBOUR_TRUST_PROXY=1`). `trust_proxy` makes the
-session cookie `Secure` when `X-Forwarded-Proto: https` and takes the client
-address from the last `X-Forwarded-For` entry; turn it on only behind a proxy
-that sets both. Without it, only the connection itself counts.
+cookies `Secure` when `X-Forwarded-Proto: https` and takes the client address
+from the last `X-Forwarded-For` entry (client.py); turn it on behind a proxy that
+sets both, when nothing but the proxy can reach Harbour. Without it, only the
+connection itself counts: behind a proxy every client then shares its address
+(the per-address limit of lockout.py holds back every unknown client at once)
+and cookies are not marked `Secure`.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from pathlib import Path
 
 from directory.config import CONFIG_NAME
 
-LOCKOUT_FAILURES = 10  # failed sign-ins for one account from one address …
-LOCKOUT_WINDOW_SECONDS = 15 * 60  # … within this time lock it out until they age out of it
+LOCKOUT_FAILURES = 10  # failed sign-ins for one account from unknown clients, or from one known device …
+CLIENT_FAILURES = 30  # … or from one address for any accounts …
+LOCKOUT_WINDOW_SECONDS = 15 * 60  # … within this time hold them back until they age out of it (lockout.py)
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 SESSION_COOKIE = "harbour_session"

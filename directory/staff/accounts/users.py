@@ -118,18 +118,35 @@ def disable_user(db: sqlite_utils.Database, email: str) -> User:
     with db.atomic():
         db.execute("UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL", [now_iso(), user.id])
         db.execute("DELETE FROM sessions WHERE user_id = ?", [user.id])
-        db.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [now_iso(), user.id])
+        _revoke_tokens(db, user.id)
     return get_user(db, user.id)  # type: ignore[return-value]
 
 
-def reset_password(db: sqlite_utils.Database, email: str, password: str) -> User:
-    """Set a new password and end every session of the account (tokens stay)."""
+def reset_password(db: sqlite_utils.Database, email: str, password: str, revoke_tokens: bool = True) -> tuple[User, int]:
+    """Set a new password, end every session of the account and, unless told not to, revoke its API tokens.
+
+    A password is reset because it was forgotten or because someone else may know
+    it; in the second case a token made with it is just as compromised, so tokens
+    go by default. The account's known devices (devices.py) are strangers again,
+    since their cookies were signed over the old password hash. Returns the user
+    and how many tokens were revoked.
+    """
     user = _existing(db, email)
     password_hash = hash_password(password)
+    revoked = 0
     with db.atomic():
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user.id])
         db.execute("DELETE FROM sessions WHERE user_id = ?", [user.id])
-    return user
+        if revoke_tokens:
+            revoked = _revoke_tokens(db, user.id)
+    return user, revoked
+
+
+def _revoke_tokens(db: sqlite_utils.Database, user_id: int) -> int:
+    cursor = db.execute(
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [now_iso(), user_id]
+    )
+    return cursor.rowcount
 
 
 def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:

@@ -13,7 +13,6 @@ and the reasons for each service that was quarantined.
 from __future__ import annotations
 
 import copy
-import json
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -32,8 +31,12 @@ from directory.sync.merge import known_record, land, other_sources_exist, raw_so
 from directory.sync.normalise import InvalidRecord, normalise_service
 from directory.sync.quarantine import quarantined, release
 from directory.sync.report import RunReport
+from directory.web.json_body import read_json
 
 MAX_SERVICES = 5000
+# Parsed JSON takes some twenty times its size in memory: a larger catalogue goes in several requests.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 32  # a page of full services nests about ten levels
 
 
 def publish_route(instance: Instance):
@@ -42,7 +45,7 @@ def publish_route(instance: Instance):
         await check_csrf(request)
         organization_id = _organization(actor, request.query_params.get("organization_id", ""))
         require_organization(actor, organization_id)
-        services = _services(await _json(request))
+        services = _services(await read_json(request, max_bytes=MAX_BODY_BYTES, max_depth=MAX_DEPTH))
         report = await run_in_threadpool(_publish, instance, actor, organization_id, services)
         return JSONResponse(report, status_code=201)
 
@@ -55,13 +58,6 @@ def _organization(actor: Actor, asked: str) -> str:
     if len(actor.organizations) == 1:
         return next(iter(actor.organizations))
     raise HTTPException(400, "Say which organization publishes: ?organization_id=…")
-
-
-async def _json(request: Request) -> object:
-    try:
-        return json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise HTTPException(400, "The body is not valid JSON.") from None
 
 
 def _services(body: object) -> list[dict]:

@@ -10,8 +10,6 @@ stored; otherwise 200 with the record and its new ETag.
 
 from __future__ import annotations
 
-import json
-
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,8 +23,11 @@ from directory.staff.editing.kinds import Kind
 from directory.staff.editing.pages import owner_of
 from directory.staff.editing.save import save_edit
 from directory.staff.editing.versions import etag, load_record, parse_if_match, remember, version_of
+from directory.web.json_body import read_json
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
+PATCH_MAX_BYTES = 1024 * 1024  # one record with its child lists
+PATCH_MAX_DEPTH = 16
 
 
 class RecordApi:
@@ -49,7 +50,7 @@ class RecordApi:
         versions = parse_if_match(request.headers.get("if-match"))
         if not versions:
             return _problem(428, "Send If-Match with the ETag of the record you changed (GET it first).")
-        patch = await _json_body(request)
+        patch = await read_json(request, max_bytes=PATCH_MAX_BYTES, max_depth=PATCH_MAX_DEPTH, types=JSON_TYPES)
         try:
             record = apply_patch(self.kind.table, current, patch)
         except PatchError as error:
@@ -112,16 +113,6 @@ class RecordApi:
         if self.kind.table == "services":
             return assemble_service(db, record_id)
         return assemble(db, self.kind.table, record_id)
-
-
-async def _json_body(request: Request) -> object:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in JSON_TYPES:
-        raise HTTPException(415, "Send the patch as application/merge-patch+json or application/json.")
-    try:
-        return json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise HTTPException(400, "The body is not valid JSON.") from None
 
 
 def _problem(status: int, message: str, **extra) -> JSONResponse:

@@ -4,6 +4,9 @@ The columns are those `IMPORT_MAPPING` reads back, so a sheet exported here,
 edited and imported again changes what was edited and nothing else. Location
 columns are for reading: locations are shared between services and edited on
 their own pages.
+
+Cells that would start a formula get an apostrophe in front (`formulas.guard`): the
+sheet is meant to be opened in a spreadsheet program; the import takes it off again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import io
 
 import sqlite_utils
 
+from directory.staff.bulk.formulas import guard
 from directory.staff.verify.queries import LISTED
 
 SERVICE_COLUMNS = ("name", "description", "eligibility_description", "fees_description", "application_process",
@@ -91,5 +95,5 @@ def to_csv(services: list[dict]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for service in services:
-        writer.writerow({k: ("" if v is None else v) for k, v in service.items()})
+        writer.writerow({k: ("" if v is None else guard(str(v))) for k, v in service.items()})
     return out.getvalue()

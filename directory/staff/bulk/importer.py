@@ -18,6 +18,7 @@ import sqlite_utils
 from directory.hsds.assemble import fetch_row
 from directory.hsds.nested import RecordError
 from directory.staff.bulk.compare import overlay
+from directory.staff.bulk.formulas import unguard_all
 from directory.staff.review.resolve import editable_service
 from directory.staff.verify.assure import is_fed
 from directory.store import Outcome, Source, save_record
@@ -122,6 +123,7 @@ def run_import(
 
 
 def _land(db, raw: dict, spec, ctx: NormaliseContext, settings: ImportSettings, codes: dict) -> RowResult:
+    raw = unguard_all(raw)  # the apostrophes the export put before formula-like cells
     name = str(raw.get("name") or raw.get("id") or "")
     try:
         normalised = normalise_service(raw, ctx)

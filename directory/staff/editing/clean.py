@@ -8,6 +8,8 @@ get a stable one derived under the source name "staff".
 
 from __future__ import annotations
 
+import re
+
 import sqlite_utils
 
 from directory.config import Settings
@@ -17,6 +19,8 @@ from directory.sync.normalise.record import _Walk  # the walk behind normalise_s
 from directory.sync.normalise.validate import check_required
 
 STAFF_FEED = "staff"
+# How the normaliser says it threw a value away ("…; dropped", "…; phone dropped").
+_DROPPED = re.compile(r";(?: \w+)? dropped$")
 ENTITY = {"services": "service", "organizations": "organization", "locations": "location"}
 
 
@@ -30,17 +34,28 @@ def edit_context(db: sqlite_utils.Database, settings: Settings, feed_name: str =
 
 
 def clean_record(table: str, record: dict, ctx: NormaliseContext) -> tuple[dict, list[str]]:
-    """(clean record, warnings); raises InvalidRecord with every reason it cannot be stored."""
+    """(clean record, warnings); raises InvalidRecord with every reason it cannot be stored.
+
+    A feed's unusable value (a url that is not one, a date that is no date, a phone
+    without digits) is dropped with a warning, so the rest of the feed gets in. A
+    person typing it is told instead: dropping it would delete the value stored
+    before without a word. So every warning that drops something refuses the edit.
+    """
     if table == "services":
         result = normalise_service(record, ctx)
-        return result.record, result.warnings
-    notes = Notes()
-    path = ENTITY[table]
-    clean = _Walk(ctx, notes).node(table, record, path) or {}
-    check_required(table, clean, path, notes)
-    if notes.reasons:
-        raise InvalidRecord(notes.reasons, warnings=notes.warnings)
-    return clean, notes.warnings
+        clean, warnings = result.record, result.warnings
+    else:
+        notes = Notes()
+        path = ENTITY[table]
+        clean = _Walk(ctx, notes).node(table, record, path) or {}
+        check_required(table, clean, path, notes)
+        if notes.reasons:
+            raise InvalidRecord(notes.reasons, warnings=notes.warnings)
+        warnings = notes.warnings
+    lost = [w for w in warnings if _DROPPED.search(w)]
+    if lost:
+        raise InvalidRecord([_DROPPED.sub("; not saved", w) for w in lost], warnings=warnings)
+    return clean, warnings
 
 
 def keep_unchanged(raw: dict, clean: dict, before: dict | None) -> dict:

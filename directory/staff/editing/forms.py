@@ -140,6 +140,9 @@ def _read(f: Field, raw: object, name: str, errors: dict[str, str]) -> object:
         if url is None:
             errors[name] = f"{f.label}: “{text}” is not a web address (http or https)."
         return url
+    if f.widget == "tel" and not any(ch.isdigit() for ch in text):
+        errors[name] = f"{f.label}: “{text}” has no digits; leave it empty to remove the number."
+        return None
     if f.widget == "select" and f.choices and text not in {value for value, _ in f.choices}:
         errors[name] = f"{f.label}: choose one of the options."
         return None

@@ -6,6 +6,11 @@
   the runs before, and the form to change the feed.
 - POST /staff/feeds/{name}: change its address, format or mapping.
 - POST /staff/feeds/{name}/run: run it now.
+
+A feed's address may hold credentials (user:password@, ?api_key=…): only admins see
+it whole; everyone else sees it without them (`redact_url`), in the form and in the
+reasons records were set aside. Saving the form with the address as shown keeps the
+stored one, credentials and all.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from directory.staff.auth import check_csrf, require_actor, require_organization
 from directory.staff.feeds import registry
 from directory.sync.errors import FetchError
 from directory.sync.feeds import Feed, FeedError, add_feed
+from directory.sync.redact import redact_url, redact_urls
 from directory.sync.run import sync_feed
 
 MANAGERS = {"editor", "publisher"}
@@ -72,6 +78,8 @@ def routes(instance: Instance) -> list:
         def work() -> Response:
             with instance.databases() as (db, private):
                 feed = _managed_feed(db, private, actor, name)
+                if values["url"].strip() == _shown_url(actor, feed.url):
+                    values["url"] = feed.url  # the address as the form showed it: unchanged, secrets kept
                 try:
                     changed = registry.update_feed(db, private, name, values["url"], values["format"],
                                                    registry.parse_mapping_text(values["mapping"]))  # fmt: skip
@@ -159,15 +167,24 @@ def _detail_page(instance, request, actor, values: dict | None, error: str | Non
             raise HTTPException(403, "This feed belongs to an organization you do not manage.")
         publisher = db.execute("SELECT name FROM organizations WHERE id = ?", [feed.publisher_id]).fetchone()
         runs = registry.recent_runs(db, name)
+        quarantine = registry.feed_quarantine(private, name)
+        if actor.role != "admin":
+            for row in quarantine:
+                row["reasons"] = [redact_urls(str(reason)) for reason in row["reasons"]]
         context = {
             "feed": feed, "publisher": publisher[0] if publisher else None, "runs": runs,
-            "words": registry.in_words(runs[0] if runs else None), "quarantine": registry.feed_quarantine(private, name),
+            "words": registry.in_words(runs[0] if runs else None), "quarantine": quarantine,
             "may_manage": registry.may_manage(actor, feed.publisher_id), "formats": registry.FORMAT_NAMES,
             "error": error, "saved": request.query_params.get("saved"),
-            "values": values or {"url": feed.url, "format": feed.format,
+            "values": values or {"url": _shown_url(actor, feed.url), "format": feed.format,
                                  "mapping": _yaml(feed.mapping) if feed.mapping else ""},
         }  # fmt: skip
     return render(request, "feeds/detail.html", context, status_code=status)
+
+
+def _shown_url(actor, url: str) -> str:
+    """The feed's address as this person may read it: whole for admins, without credentials for others."""
+    return url if actor.role == "admin" else redact_url(url)
 
 
 def _yaml(mapping: dict) -> str:

@@ -57,10 +57,10 @@ def routes(instance: Instance) -> list:
         def work() -> Response:
             with instance.databases() as (db, private):
                 try:
-                    notice_id = create_notice(db, _input(values, timezone))
+                    notice_id = create_notice(db, _input(values, timezone), private)
                 except NoticeError as error:
                     return _index_page(instance, request, actor, values, str(error).split("; "), 400)
-                notice = get_notice(db, notice_id)
+                notice = get_notice(db, notice_id, private)
                 record_change(private, actor, "notices", notice_id, None, notice)
             return RedirectResponse(f"/staff/notices/{notice_id}?saved=posted", status_code=303)
 
@@ -82,16 +82,16 @@ def routes(instance: Instance) -> list:
 
         def work() -> Response:
             with instance.databases() as (db, private):
-                before = get_notice(db, notice_id)
+                before = get_notice(db, notice_id, private)
                 if before is None:
                     raise HTTPException(404, "No such notice.")
                 if before["withdrawn"]:
                     raise HTTPException(409, "This notice was withdrawn; post a new one instead.")
                 try:
-                    changed = update_notice(db, notice_id, _input(values, timezone))
+                    changed = update_notice(db, notice_id, _input(values, timezone), private)
                 except NoticeError as error:
                     return _edit_page(instance, request, actor, values, str(error).split("; "), 400)
-                record_change(private, actor, "notices", notice_id, before, get_notice(db, notice_id))
+                record_change(private, actor, "notices", notice_id, before, get_notice(db, notice_id, private))
             return RedirectResponse(f"/staff/notices/{notice_id}?saved={'saved' if changed else 'unchanged'}",
                                     status_code=303)  # fmt: skip
 
@@ -105,11 +105,11 @@ def routes(instance: Instance) -> list:
 
         def work() -> None:
             with instance.databases() as (db, private):
-                before = get_notice(db, notice_id)
+                before = get_notice(db, notice_id, private)
                 if before is None:
                     raise HTTPException(404, "No such notice.")
-                if withdraw_notice(db, notice_id):
-                    record_change(private, actor, "notices", notice_id, before, get_notice(db, notice_id))
+                if withdraw_notice(db, notice_id, private):
+                    record_change(private, actor, "notices", notice_id, before, get_notice(db, notice_id, private))
 
         await run_in_threadpool(work)
         return RedirectResponse(f"/staff/notices/{notice_id}?saved=withdrawn", status_code=303)
@@ -146,8 +146,8 @@ def _options(db) -> dict:
 
 
 def _index_page(instance, request, actor, values: dict, errors: list[str], status: int) -> Response:
-    with instance.databases() as (db, _):
-        context = {"groups": list_notices(db), "values": values, "errors": errors, **_options(db)}
+    with instance.databases() as (db, private):
+        context = {"groups": list_notices(db, private), "values": values, "errors": errors, **_options(db)}
     context["may_write"] = actor.role in AUTHORS | {"admin"}
     context["timezone"] = timezone = instance.settings.timezone
     for notices in context["groups"].values():
@@ -162,7 +162,7 @@ def _edit_page(instance, request, actor, values: dict | None, errors: list[str],
     timezone = instance.settings.timezone
     settings = instance.settings
     with instance.databases() as (db, private):
-        notice = get_notice(db, notice_id)
+        notice = get_notice(db, notice_id, private)
         if notice is None:
             raise HTTPException(404, "No such notice.")
         delivery = notice_delivery(private, notice_id)

@@ -97,7 +97,10 @@ def routes(instance: Instance) -> list:
                                   form_data.get(f"confirm-{side.field}") == "yes")  # fmt: skip
                         for side in sides
                     ]
-                    changed = save_translations(db, table, record_id, lang, sides, submitted)
+                    try:
+                        changed = save_translations(db, table, record_id, lang, sides, submitted)
+                    except ValueError as error:  # a text that is only markup: nothing was saved
+                        raise HTTPException(400, str(error)) from None
                     if changed:
                         record_change(
                             private, actor, table, record_id,

@@ -32,6 +32,10 @@ SECURITY_HEADERS = {
 }
 # Listings change during the day; a minute of staleness spares a slow phone the round trip.
 PAGE_CACHE = "public, max-age=60"
+# What a reader searched for or filtered by is theirs: no shared cache keeps it (and so logs it).
+SEARCH_CACHE = "private, no-store"
+# Parameters that only choose the language or the page of the plain list; any other makes it a search.
+NOT_A_SEARCH = ("lang", "page")
 STYLE_CACHE = "no-cache"
 
 environment = jinja2.Environment(
@@ -62,7 +66,7 @@ def link(path: str, **params: object) -> str:
 
 def page(request: Request, template: str, language: str, offered: list[str], status: int = 200, **context) -> Response:
     t = Translator(language)
-    params = {k: v for k, v in request.query_params.items() if k not in ("lang", "page")}
+    params = {k: v for k, v in request.query_params.items() if k not in NOT_A_SEARCH}
     pickers = [
         {"code": code, "name": UI_LANGUAGES.get(code, code), "dir": direction(code), "href": link(_path_for(request, code), **params, lang=code)}
         for code in offered
@@ -78,7 +82,8 @@ def page(request: Request, template: str, language: str, offered: list[str], sta
         hours_in_words=lambda service: fmt.hours_in_words(service, t),
         **context,
     )
-    headers = {**SECURITY_HEADERS, "Cache-Control": PAGE_CACHE, "Content-Language": language, "Vary": "Accept-Language"}
+    cache = SEARCH_CACHE if any(v.strip() for v in params.values()) else PAGE_CACHE
+    headers = {**SECURITY_HEADERS, "Cache-Control": cache, "Content-Language": language, "Vary": "Accept-Language"}
     return HTMLResponse(body, status_code=status, headers=headers)
 
 

@@ -1,0 +1,1 @@
+"""Running an instance safely: whole backups, restores, continuous replication off the machine."""

@@ -55,9 +55,16 @@ def test_a_backup_taken_mid_sync_restores_whole_with_every_write_acknowledged_be
     assert editor.name_in(restored) == "Evening clinic, renamed before the backup"
     assert any("renamed before the backup" in (after or "") for after in editor.audited_names_in(restored))
     with closing(sqlite3.connect(restored / "directory.db")) as db:
-        # The run had started (its row committed) but not finished: none of what it was writing is there.
+        # The run had started (its row committed) but not finished: what it had landed of page 1 is
+        # there whole (a sync commits in short transactions), nothing of page 2, nothing withdrawn.
         assert db.execute("SELECT result FROM sync_runs WHERE feed = 'city'").fetchall() == [("running",)]
-        assert db.execute("SELECT count(*) FROM provenance WHERE source = 'feed:city'").fetchone()[0] == 0
+        landed = [row[0] for row in db.execute(
+            "SELECT record_id FROM provenance WHERE source = 'feed:city' AND table_name = 'services'")]
+        assert len(landed) <= 20
+        assert db.execute("SELECT count(*) FROM services s JOIN provenance p ON p.record_id = s.id"
+                          " WHERE p.source = 'feed:city' AND p.table_name = 'services' AND NOT EXISTS"
+                          " (SELECT 1 FROM phones WHERE phones.service_id = s.id)").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM provenance WHERE deleted_at IS NOT NULL").fetchone()[0] == 0
     with closing(demo_instance.directory()) as live:  # while the live directory has the whole run
         assert live.execute("SELECT count(*) FROM provenance WHERE source = 'feed:city' AND table_name = 'services'"
                             ).fetchone()[0] == 40

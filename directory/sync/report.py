@@ -53,7 +53,7 @@ def start_run(db: sqlite_utils.Database, report: RunReport) -> int:
 
 
 def finish_run(db: sqlite_utils.Database, report: RunReport) -> None:
-    """Record the outcome; a failed run's row is written even though its data was rolled back.
+    """Record the outcome; a failed run keeps the whole records it had landed (see run.py).
 
     `sync_runs` is public (directory.db, /data/): its message names no URL beyond its host,
     whatever error text it was made of. The report itself keeps paths, without credentials.

@@ -4,9 +4,10 @@ Each page lands in transactions of about 0.2 s each (chunks.py), so other writer
 (staff saves, the API, another run) get a turn between them instead of waiting for
 the whole run, and readers see the run's progress. A run cut short (a network
 failure, garbage instead of a page, a kill) keeps the records it landed, each one
-whole and as the feed said it, and the next run converges, finding them unchanged. Only a complete listing tombstones what it no longer lists — unless it
-is empty or shrank by more than half, which is flagged for a human instead. A
-record that fails goes to quarantine and the run goes on.
+whole and as the feed said it, and the next run converges, finding them unchanged.
+Only a complete listing tombstones what it no longer lists — unless it is empty or
+shrank by more than half, which is flagged for a human instead. A record that fails
+goes to quarantine and the run goes on.
 """
 
 from __future__ import annotations

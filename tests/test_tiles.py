@@ -2,54 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import httpx
 import pytest
 
 from directory.config import load_settings, save_settings
-
-# A 1×1 PNG, as a tile server would send a (very small) tile.
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
-
-
-class TileServer:
-    """Stands in for tile.openstreetmap.org on 127.0.0.1, counting what it is asked."""
-
-    def __init__(self):
-        self.asked: list[tuple[str, str]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                server.asked.append((self.path, self.headers.get("User-Agent", "")))
-                self.send_response(200)
-                self.send_header("Content-Type", "image/png")
-                self.send_header("Content-Length", str(len(PNG)))
-                self.end_headers()
-                self.wfile.write(PNG)
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.http.shutdown()
-        self.http.server_close()
+from tests.security.tile_upstream import PNG, Upstream, point_tiles_at
 
 
 @pytest.fixture
 def tiles(demo_instance, server_for):
-    upstream = TileServer()
-    settings = load_settings(demo_instance.data_dir)
-    settings.tiles = upstream.url + "/{z}/{x}/{y}.png"
-    save_settings(demo_instance.data_dir, settings)
+    upstream = Upstream()
+    point_tiles_at(demo_instance, upstream)
     server = server_for(demo_instance)
     yield server, upstream
     upstream.close()

@@ -11,25 +11,10 @@ import pytest
 
 from directory.staff.accounts import lockout
 from tests.staff.helpers import login_form_token, make_user
+from tests.staff.test_security import found_in
 
 CLIENT = "198.51.100.23"
 EMAIL = "ghost@ips.test"
-
-
-def found_in(db, needle: str) -> list[str]:
-    """Every table.column holding a value that contains `needle` (each column read as text)."""
-    hits = []
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for table in tables:
-        try:
-            columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
-        except Exception:  # noqa: BLE001 - an FTS shadow table that cannot be described
-            continue
-        for column in columns:
-            sql = f"SELECT count(*) FROM [{table}] WHERE CAST([{column}] AS TEXT) LIKE ?"
-            if db.execute(sql, [f"%{needle}%"]).fetchone()[0]:
-                hits.append(f"{table}.{column}")
-    return hits
 
 
 @pytest.fixture

@@ -52,16 +52,21 @@ class Upstream:
         self.http.server_close()
 
 
-def tile_proxy(instance: Instance, upstream: Upstream, contact: str | None = None, **limits: int):
-    """A test client for /tiles/ over `instance`, fetching from `upstream`, with `[tile_proxy]` limits."""
-    from directory.web import tiles
-    from tests.bundle_helpers import TestClient
-
+def point_tiles_at(instance: Instance, upstream: Upstream, contact: str | None = None) -> None:
+    """Make `instance` fetch its map tiles from `upstream` (instead of OpenStreetMap)."""
     settings = load_settings(instance.data_dir)
     settings.tiles = upstream.url + "/{z}/{x}/{y}.png"
     if contact is not None:
         settings.contact = contact
     save_settings(instance.data_dir, settings)
+
+
+def tile_proxy(instance: Instance, upstream: Upstream, contact: str | None = None, **limits: int):
+    """A test client for /tiles/ over `instance`, fetching from `upstream`, with `[tile_proxy]` limits."""
+    from directory.web import tiles
+    from tests.bundle_helpers import TestClient
+
+    point_tiles_at(instance, upstream, contact)
     if limits:
         config = instance.data_dir / "harbour.toml"
         table = "".join(f"{name} = {value}\n" for name, value in limits.items())

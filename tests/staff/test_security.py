@@ -28,23 +28,28 @@ CSP = (
 )
 
 
+def found_in(db, needle: str) -> list[str]:
+    """Every table.column (views too) holding a value that contains `needle` (each column read as text)."""
+    hits = []
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall():
+        try:
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
+        except Exception:  # noqa: BLE001 - an FTS shadow table that cannot be described
+            continue
+        for column in columns:
+            sql = f"SELECT count(*) FROM [{table}] WHERE CAST([{column}] AS TEXT) LIKE ?"
+            if db.execute(sql, [f"%{needle}%"]).fetchone()[0]:
+                hits.append(f"{table}.{column}")
+    return hits
+
+
 def emails_in_directory(instance, needle: str) -> list[str]:
-    """Every table.column of directory.db with a value containing `needle` (all columns read as text)."""
+    """Every table.column of directory.db with a value containing `needle`."""
     db = instance.directory()
     try:
-        hits = []
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")]
-        assert "services" in tables and "changes" in tables
-        for table in tables:
-            try:
-                columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
-            except Exception:  # noqa: BLE001 - an FTS shadow table that cannot be described
-                continue
-            for column in columns:
-                sql = f"SELECT count(*) FROM [{table}] WHERE CAST([{column}] AS TEXT) LIKE ?"
-                if db.execute(sql, [f"%{needle}%"]).fetchone()[0]:
-                    hits.append(f"{table}.{column}")
-        return hits
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"services", "changes"} <= tables
+        return found_in(db, needle)
     finally:
         db.close()
 

@@ -73,7 +73,8 @@ class RunningServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"harbour serve exited: {self.output()}")
             try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                # 503 is an answer too: /healthz says "degraded" when, say, a feed's last sync failed.
+                if httpx.get(self.url + "/healthz", timeout=1).status_code in (200, 503):
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)

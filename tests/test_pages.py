@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 import uuid
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -276,14 +277,17 @@ def test_current_notices_show_on_the_list_and_on_their_service_but_not_future_or
     create_notice(db, NoticeInput("Flooding: <b>avoid</b> Mill Lane", "Buses are diverted.", "urgent"))
     create_notice(db, NoticeInput("Closed on Friday", "Staff training.", "info", "service", service_id))
     later = (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    create_notice(db, NoticeInput("Not yet", "Starts later.", "warning", starts=later))
+    with closing(demo_instance.private()) as private:  # one that starts later waits in private.db
+        create_notice(db, NoticeInput("Not yet", "Starts later.", "warning", starts=later), private)
     ended = [(now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"), (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")]
     create_notice(db, NoticeInput("Already over", "Ended.", "info", starts=ended[0], ends=ended[1]))
     db.close()
     server = server_for(demo_instance)
     listing = httpx.get(f"{server.url}/services?lang=en").text
     detail = httpx.get(f"{server.url}/services/{service_id}?lang=en").text
-    assert "<strong>Urgent:</strong> <span>Flooding: &lt;b&gt;avoid&lt;/b&gt; Mill Lane</span>" in listing
+    # Markup in a notice is taken out where it is stored, never rendered.
+    assert "<strong>Urgent:</strong> <span>Flooding: avoid Mill Lane</span>" in listing
+    assert "<b>avoid" not in listing and "&lt;b&gt;" not in listing
     assert "Closed on Friday" in detail and "Closed on Friday" not in listing
     assert "Not yet" not in listing + detail and "Already over" not in listing + detail
 

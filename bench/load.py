@@ -11,7 +11,7 @@ The demo city and a generated HSDS API on loopback (bench/feed_server.py). In th
 Reported: errors (goal 0: any 5xx, timeout or refused connection; a 503 counts too), staff
 save p50/p95 (goal p95 ≤ 1 s), reader p50/p99 per path, each against its idle figure, and
 the sync under load against alone (goal ≤ 1.5x). `--replicate URL` starts the server with
-`harbour serve --replicate URL` and reports the replication lag when `replication_lag`
+`harbour serve --replicate URL` and reports the replication lag (from `/healthz`) when `replication_lag`
 can read it. Run: `make bench` or `.venv/bin/python -m bench.load [--services N]`.
 """
 
@@ -171,9 +171,18 @@ async def idle_figures(url: str, staff: list[tuple[str, str]], rounds: int) -> T
 
 
 async def under_load(url: str, staff: list[tuple[str, str]], readers: int, data_dir: Path, max_seconds: float,
-                     sync: bool = True):
+                     sync: bool = True, lags: list[float] | None = None):
+    """The load, and the sync under it; with `lags`, the replica's lag sampled once a second."""
     tally = Tally()
     stop = asyncio.Event()
+
+    async def lag_sampler() -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            while not stop.is_set():
+                behind = replication_lag((await client.get("/healthz")).json())
+                if behind is not None:
+                    lags.append(behind)
+                await asyncio.sleep(1)
 
     async def reader(n: int) -> None:
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
@@ -193,6 +202,8 @@ async def under_load(url: str, staff: list[tuple[str, str]], readers: int, data_
 
     workers = [asyncio.create_task(reader(n)) for n in range(readers)]
     workers += [asyncio.create_task(editor(token, service_id)) for token, service_id in staff]
+    if lags is not None:
+        workers.append(asyncio.create_task(lag_sampler()))
     await asyncio.sleep(2)  # the load settles before the sync starts
     if not sync:  # the readers' and editors' load alone, to tell it from the sync's
         await asyncio.sleep(max_seconds)
@@ -207,9 +218,10 @@ async def under_load(url: str, staff: list[tuple[str, str]], readers: int, data_
     return tally, seconds, report, bool(done)
 
 
-def replication_lag(url: str) -> str | None:
-    """How far the replica is behind, when the server reports it (wired in with `--replicate`)."""
-    return None
+def replication_lag(health: dict) -> float | None:
+    """Seconds the replica is behind, as /healthz reports it (None without --replicate)."""
+    replication = health.get("replication") or {}
+    return replication.get("behind_seconds")
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -248,10 +260,12 @@ def main() -> None:
             alone_seconds, alone_report = timed_sync(alone)
             with serving(loaded, args.replicate) as url:
                 idle = asyncio.run(idle_figures(url, staff, rounds=5))
+                lags: list[float] | None = [] if args.replicate else None
                 tally, loaded_seconds, loaded_report, finished = asyncio.run(
-                    under_load(url, staff, args.readers, loaded, args.max_seconds, sync=not args.without_sync)
+                    under_load(url, staff, args.readers, loaded, args.max_seconds, sync=not args.without_sync,
+                               lags=lags)
                 )
-                lag = replication_lag(url) if args.replicate else None
+                settled = replication_lag(httpx.get(url + "/healthz", timeout=30).json()) if args.replicate else None
             locked = (loaded / "serve.log").read_text().count("database is locked")
     finally:
         feed.terminate()
@@ -279,7 +293,11 @@ def main() -> None:
         print(f"    {what:<52} n={len(values):6d}  p50 {p50 * 1000:7.0f} ms  p{round(q * 100)} {tail * 1000:7.0f} ms"
               f"  {ratio}{goal}")  # fmt: skip
     if args.replicate:
-        print(f"  replication lag: {lag if lag is not None else 'not reported by the server'}")
+        if lags:
+            print(f"  replication lag under load: p50 {statistics.median(lags):.1f} s, max {max(lags):.1f} s"
+                  f" ({len(lags)} samples of /healthz); after the load: {settled} s")
+        else:
+            print("  replication lag: not reported by the server")
 
 
 if __name__ == "__main__":

@@ -177,7 +177,10 @@ def open_directory(path: Path | str) -> sqlite_utils.Database:
 
 def open_private(path: Path | str) -> sqlite_utils.Database:
     # Owner-only from the first byte: SQLite gives -wal and -shm the mode of the database file.
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    # Only a file we create is opened here: closing any descriptor of a database file drops every
+    # POSIX lock this process holds on it, the locks of SQLite's other connections included.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     for name in (str(path), f"{path}-wal", f"{path}-shm"):
         if os.path.exists(name) and os.stat(name).st_mode & 0o077:
             with contextlib.suppress(PermissionError):  # another user's file: leave it to its owner

@@ -9,6 +9,7 @@ written to `DIR/datasette-metadata.json`, so the same publication runs standalon
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import os
@@ -364,8 +365,9 @@ def build_metadata(settings: Settings) -> dict:
             }
         },
     }
-    # Datasette links the licence and source when it has a URL; leave out the ones we lack.
-    return {key: value for key, value in metadata.items() if value != ""}
+    # Datasette links the licence and source when it has a URL; leave out the ones we lack. A copy:
+    # Datasette writes into what it is given (a canned query's "name"), never into our constants.
+    return copy.deepcopy({key: value for key, value in metadata.items() if value != ""})
 
 
 def write_metadata_file(data_dir: Path, metadata: dict) -> Path:

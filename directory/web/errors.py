@@ -58,7 +58,9 @@ def busy_response(request: Request) -> Response:
 
 async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_response(request, exc.status_code, exc.detail if exc.status_code not in FRIENDLY else None)
+    # A 503 raised on purpose says why (e.g. push: "cannot take more phones"); keep its words.
+    own_words = exc.status_code not in FRIENDLY or exc.status_code == 503
+    return error_response(request, exc.status_code, exc.detail if own_words else None)
 
 
 async def database_error(request: Request, exc: Exception) -> Response:

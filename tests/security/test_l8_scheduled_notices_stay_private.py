@@ -8,7 +8,8 @@ import sys
 from contextlib import closing
 
 from directory.push.dispatch import deliver_due_notices
-from tests.bundle_helpers import TestClient
+from directory.store.changes import latest_change
+from tests.bundle_helpers import TestClient, served_version
 
 TITLE = "Raid warning for Mill Road on Friday"
 
@@ -27,6 +28,8 @@ def public_mentions(instance, text: str) -> list[str]:
         found.append("/data/ SQL")
     if text in client.get("/data/directory/notices.json?_shape=array").text:
         found.append("/data/ table")
+    with closing(instance.directory()) as db:  # bundles and pages are rebuilt aside: wait for this version
+        served_version(client, latest_change(db))
     manifest = client.get("/bundle/manifest.json").json()
     for language, entry in manifest["languages"].items():
         if text in json.dumps(client.get(entry["url"]).json(), ensure_ascii=False):

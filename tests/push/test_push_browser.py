@@ -109,7 +109,7 @@ def test_the_reader_opts_in_per_topic_in_their_language_follows_a_service_and_op
     assert row["language"] == "ar" and row["p256dh"] == phone.p256dh
     assert page.evaluate("() => window.__subscribed") == {"userVisibleOnly": True, "key": public_key(instance.data_dir)}
     status = panel.locator("#alerts-status")
-    wait_until(page, "() => document.getElementById('alerts-status').textContent.length > 0", "the status")
+    wait_until(page, "() => document.getElementById('alerts-status')?.textContent.length > 0", "the status")
     assert status.inner_text() == ar["alerts_on"]["few"].replace("{n}", "3")  # three topics: the "few" form
 
     # A service's page: follow it, and the subscription follows it too.
@@ -129,7 +129,7 @@ def test_the_reader_opts_in_per_topic_in_their_language_follows_a_service_and_op
     button.click() if panel.is_hidden() else None
     panel.get_by_role("button", name=ar["alerts_turn_off"]).click()
     wait_for_row(instance, phone.endpoint, lambda r: r is None, "the subscription to go")
-    wait_until(page, f"() => document.getElementById('alerts-status').textContent === {json.dumps(ar['alerts_off'])}",
+    wait_until(page, f"() => document.getElementById('alerts-status')?.textContent === {json.dumps(ar['alerts_off'])}",
                "the 'alerts are off' status")
 
     # Only our own server was asked anything, and never about a search or a place.

@@ -12,6 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -60,6 +64,21 @@ def serve(services: int, port: int) -> None:
     httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     print("ready", flush=True)
     httpd.serve_forever()
+
+
+@contextmanager
+def feed_in_its_own_process(services: int) -> Iterator[str]:
+    """The generated feed served by a child process on loopback; yields its `/services` URL once ready."""
+    from bench.measure import free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "bench.feed_server", "--services", str(services),
+                               "--port", str(port)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        server.stdout.readline()  # "ready": every service is encoded
+        yield f"http://127.0.0.1:{port}/services"
+    finally:
+        server.terminate()
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "bench"
 
+from bench.feed_server import feed_in_its_own_process  # noqa: E402
 from bench.measure import free_port  # noqa: E402
 
 READER_PATHS = [
@@ -241,34 +242,25 @@ def main() -> None:
                         help="no sync under load: the load alone for --max-seconds (tells its cost from the sync's)")
     args = parser.parse_args()
 
-    port = free_port()
-    feed = subprocess.Popen(
-        [sys.executable, "-m", "bench.feed_server", "--services", str(args.services), "--port", str(port)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        feed.stdout.readline()  # "ready"
-        with tempfile.TemporaryDirectory() as tmp:
-            from directory.instance import init_instance
+    with feed_in_its_own_process(args.services) as feed_url, tempfile.TemporaryDirectory() as tmp:
+        from directory.instance import init_instance
 
-            alone, loaded = Path(tmp) / "alone", Path(tmp) / "loaded"
-            init_instance(alone, demo=True)
-            harbour(alone, "feeds", "add", FEED, f"http://127.0.0.1:{port}/services", "--format", "hsds-json",
-                    "--allow-private")  # fmt: skip
-            shutil.copytree(alone, loaded)
-            staff = staff_tokens(loaded, args.editors)
-            alone_seconds, alone_report = timed_sync(alone)
-            with serving(loaded, args.replicate) as url:
-                idle = asyncio.run(idle_figures(url, staff, rounds=5))
-                lags: list[float] | None = [] if args.replicate else None
-                tally, loaded_seconds, loaded_report, finished = asyncio.run(
-                    under_load(url, staff, args.readers, loaded, args.max_seconds, sync=not args.without_sync,
-                               lags=lags)
-                )
-                settled = replication_lag(httpx.get(url + "/healthz", timeout=30).json()) if args.replicate else None
-            locked = (loaded / "serve.log").read_text().count("database is locked")
-    finally:
-        feed.terminate()
+        alone, loaded = Path(tmp) / "alone", Path(tmp) / "loaded"
+        init_instance(alone, demo=True)
+        harbour(alone, "feeds", "add", FEED, feed_url, "--format", "hsds-json",
+                "--allow-private")  # fmt: skip
+        shutil.copytree(alone, loaded)
+        staff = staff_tokens(loaded, args.editors)
+        alone_seconds, alone_report = timed_sync(alone)
+        with serving(loaded, args.replicate) as url:
+            idle = asyncio.run(idle_figures(url, staff, rounds=5))
+            lags: list[float] | None = [] if args.replicate else None
+            tally, loaded_seconds, loaded_report, finished = asyncio.run(
+                under_load(url, staff, args.readers, loaded, args.max_seconds, sync=not args.without_sync,
+                           lags=lags)
+            )
+            settled = replication_lag(httpx.get(url + "/healthz", timeout=30).json()) if args.replicate else None
+        locked = (loaded / "serve.log").read_text().count("database is locked")
 
     print(f"load: demo city + a {args.services}-service feed, {args.editors} staff scripts, {args.readers} readers,"
           f" loopback ({time.strftime('%Y-%m-%d')})")  # fmt: skip

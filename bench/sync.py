@@ -23,8 +23,9 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "bench"
 
+from bench.feed_server import feed_in_its_own_process  # noqa: E402
 from bench.generate import generate_services  # noqa: E402
-from bench.measure import free_port, measure_in_child, timed  # noqa: E402
+from bench.measure import measure_in_child, timed  # noqa: E402
 
 
 def run_baseline(count: str, db_path: str) -> dict:
@@ -74,28 +75,19 @@ def main() -> None:
         print(json.dumps(run_sync(*args.paths)))
         return
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.feed_server", "--services", str(args.services), "--port", str(port)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        server.stdout.readline()  # "ready"
-        with tempfile.TemporaryDirectory() as tmp:
-            from directory.instance import init_instance
+    with feed_in_its_own_process(args.services) as feed_url, tempfile.TemporaryDirectory() as tmp:
+        from directory.instance import init_instance
 
-            data_dir = Path(tmp) / "var"
-            init_instance(data_dir)
-            subprocess.run(
-                [sys.executable, "-m", "directory", "feeds", "add", "bench", f"http://127.0.0.1:{port}/services",
-                 "--format", "hsds-json", "--allow-private", "--data-dir", str(data_dir)],
-                check=True, capture_output=True,
-            )
-            baseline = measure_in_child("bench.sync", "baseline", str(args.services), str(Path(tmp) / "floor.db"))
-            first = measure_in_child("bench.sync", "sync", str(data_dir))
-            again = measure_in_child("bench.sync", "sync", str(data_dir))
-    finally:
-        server.terminate()
+        data_dir = Path(tmp) / "var"
+        init_instance(data_dir)
+        subprocess.run(
+            [sys.executable, "-m", "directory", "feeds", "add", "bench", feed_url,
+             "--format", "hsds-json", "--allow-private", "--data-dir", str(data_dir)],
+            check=True, capture_output=True,
+        )
+        baseline = measure_in_child("bench.sync", "baseline", str(args.services), str(Path(tmp) / "floor.db"))
+        first = measure_in_child("bench.sync", "sync", str(data_dir))
+        again = measure_in_child("bench.sync", "sync", str(data_dir))
     n = args.services
     print(f"sync of a generated HSDS API with {n} services on loopback ({time.strftime('%Y-%m-%d')})")
     print(f"  floor, bare sqlite-utils insert_all of the flattened rows: {baseline['seconds']:8.2f} s"

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 import sqlite_utils
 
 from directory.clock import now_iso
+from directory.sync.problems import ProblemLog
 from directory.sync.redact import redact_urls
 
 COUNTS = ("fetched", "created", "updated", "unchanged", "deleted", "quarantined", "duplicates", "not_modified", "errors")
@@ -31,10 +32,14 @@ class RunReport:
     message: str | None = None
     unmapped_terms: set = field(default_factory=set)
     run_id: int | None = None
+    problems: ProblemLog = field(default_factory=ProblemLog)
 
     def as_json(self) -> dict:
         data = asdict(self)
-        data["unmapped_terms"] = sorted(" / ".join(str(p) for p in term if p) for term in self.unmapped_terms)
+        data.pop("problems")
+        terms = sorted(" / ".join(str(p) for p in term if p) for term in self.unmapped_terms)
+        data.update(self.problems.as_json())  # one key per kind of problem: {"count", "examples"}
+        data["unmapped_terms"]["terms"] = terms
         return data
 
 

@@ -109,6 +109,7 @@ def _run(
     pending: list[tuple[Parsed, Pending | None]] = []  # at most one page read but not landed yet
 
     def land_page(parsed: Parsed, preparing: Pending | None) -> None:
+        report.problems.extend(parsed.problems)
         for rejected in parsed.rejected:
             quarantine(private, source.name, rejected.source_id, rejected.raw, rejected.reasons, report.run_id)
             report.quarantined += 1

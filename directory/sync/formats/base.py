@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from directory.sync.problems import Problem
+
 
 @dataclass
 class FetchResult:
@@ -88,6 +90,7 @@ class Parsed:
     not_modified: bool = False  # the server answered 304 to the first request
     recalled: list[str] = field(default_factory=list)  # source ids of a recalled page, not read again
     page: PageKey | None = None  # set when the records are exactly one page's, all read whole
+    problems: list[Problem] = field(default_factory=list)  # what reading repaired or set aside (problems.py)
 
 
 class FormatReader(Protocol):

@@ -187,10 +187,12 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
             else:
                 normalised = normalise_service(raw, ctx)
         except InvalidRecord as error:
+            report.problems.extend(_about(error.problems, seen_as))
             _quarantine(private, source, seen_as, raw, error.reasons, report)
             results.append(Landed(seen_as, seen_as, False, digest))
             continue
         report.unmapped_terms |= normalised.unmapped_terms
+        report.problems.extend(_about(normalised.problems, seen_as))
         record = normalised.record
         # A record the feed gave no id is known by the stable id derived from it.
         source_id = normalised.source_id or seen_as or record["id"]
@@ -280,3 +282,11 @@ def _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, re
 def _quarantine(private, source: Source, source_id, raw, reasons: list[str], report: RunReport) -> None:
     quarantine(private, source.name, source_id, raw, reasons, report.run_id)
     report.quarantined += 1
+
+
+def _about(problems: list, source_id: str | None) -> list:
+    """A record's problems, each naming the record (as the feed knows it) unless it names another."""
+    for problem in problems:
+        if problem.record is None:
+            problem.record = source_id
+    return problems

@@ -135,11 +135,11 @@ def _start_helper() -> subprocess.Popen:
 def _prepared(item: tuple) -> Prepared:
     digest, kind, *rest = item
     if kind == "ok":
-        record, warnings, unmapped, source_id = rest
-        return Prepared(digest, Normalised(record, warnings, unmapped, source_id))
+        record, warnings, unmapped, source_id, problems = rest
+        return Prepared(digest, Normalised(record, warnings, unmapped, source_id, problems))
     if kind == "invalid":
-        reasons, warnings, source_id = rest
-        return Prepared(digest, InvalidRecord(reasons, warnings=warnings, source_id=source_id))
+        reasons, warnings, source_id, problems = rest
+        return Prepared(digest, InvalidRecord(reasons, warnings=warnings, source_id=source_id, problems=problems))
     return Prepared(digest, None)
 
 
@@ -147,9 +147,11 @@ def _wire(prepared: Prepared) -> tuple:
     """A Prepared as plain data (an exception does not pickle with its reasons)."""
     found = prepared.normalised
     if isinstance(found, Normalised):
-        return (prepared.digest, "ok", found.record, found.warnings, found.unmapped_terms, found.source_id)
+        return (
+            prepared.digest, "ok", found.record, found.warnings, found.unmapped_terms, found.source_id, found.problems
+        )
     if isinstance(found, InvalidRecord):
-        return (prepared.digest, "invalid", found.reasons, found.warnings, found.source_id)
+        return (prepared.digest, "invalid", found.reasons, found.warnings, found.source_id, found.problems)
     return (prepared.digest, None)
 
 

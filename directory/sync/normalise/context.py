@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from directory.sync.problems import Problem
+
 if TYPE_CHECKING:
     from directory.sync.normalise.categories import CategoryMapper
 
@@ -31,17 +33,24 @@ class Normalised:
     warnings: list[str] = field(default_factory=list)  # what was fixed or dropped, one line each
     unmapped_terms: set[UnmappedTerm] = field(default_factory=set)  # feed categories Harbour has no term for
     source_id: str | None = None  # the service's id as the feed sent it
+    problems: list[Problem] = field(default_factory=list)  # what the report should tell the publisher
 
 
 class InvalidRecord(ValueError):
     """A record that cannot be stored; `reasons` names every problem, each with where it is."""
 
     def __init__(
-        self, reasons: list[str], *, warnings: list[str] | None = None, source_id: str | None = None
+        self,
+        reasons: list[str],
+        *,
+        warnings: list[str] | None = None,
+        source_id: str | None = None,
+        problems: list[Problem] | None = None,
     ):
         self.reasons = list(reasons) or ["the record was refused"]
         self.warnings = list(warnings or [])
         self.source_id = source_id
+        self.problems = list(problems or [])
         super().__init__("; ".join(self.reasons))
 
 
@@ -52,6 +61,11 @@ class Notes:
     warnings: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     unmapped: set[UnmappedTerm] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, kind: str, path: str, what: str, field_name: str | None = None) -> None:
+        """Tell the run's report (problems.py); `path` is where in the record, as in warnings."""
+        self.problems.append(Problem(kind, f"{path}: {what}", field=field_name))
 
     def warn(self, path: str, message: str) -> None:
         line = f"{path}: {message}"

@@ -55,8 +55,8 @@ def normalise_service(record: dict, ctx: NormaliseContext) -> Normalised:
     clean = _Walk(ctx, notes).node("services", record, "service") or {}
     check_required("services", clean, "service", notes)
     if notes.reasons:
-        raise InvalidRecord(notes.reasons, warnings=notes.warnings, source_id=source_id)
-    return Normalised(clean, notes.warnings, notes.unmapped, source_id)
+        raise InvalidRecord(notes.reasons, warnings=notes.warnings, source_id=source_id, problems=notes.problems)
+    return Normalised(clean, notes.warnings, notes.unmapped, source_id, notes.problems)
 
 
 @cache

@@ -78,6 +78,8 @@ class Rejected:
     source_id: str | None
     raw: object  # JSON-serialisable: what the feed sent
     reasons: list[str]
+    file: str | None = None  # where it was read, for the report's problem rows (problems.py)
+    line: int | None = None
 
 
 @dataclass

@@ -219,3 +219,37 @@ def test_children_of_a_row_set_aside_say_so(server):
     assert [s["id"] for s in records(parsed)] == ["svc-2"]
     [phone] = [p for p in problems(parsed) if p.record == "ph-1"]
     assert phone.kind == "dropped_children" and "its service_id svc-1 was set aside" in phone.what
+
+
+def messy_feed() -> messy.Package:
+    """Several messes at once: paths that moved, an undeclared phones table of id-less rows, an orphan phone."""
+    files = messy.idless_children()
+    declared = ("organizations", "services", "locations", "service_at_location", "schedules", "addresses")
+    files["datapackage.json"] = messy.descriptor({name: f"resources/{name}.csv" for name in declared})
+    files["phones.csv"] += b"svc-9,01632 960009\n"
+    return files
+
+
+def test_a_messy_package_synced_twice_lands_whole_then_finds_everything_unchanged(empty_instance, server):
+    from directory.hsds.assemble import assemble_service
+    from directory.sync.feeds import Feed, add_feed
+    from directory.sync.run import sync_feed
+
+    url = messy.serve(server, "/messy", messy_feed())
+    db, private = empty_instance.directory(), empty_instance.private()
+    add_feed(db, private, Feed(name="eastbrook", url=url, format="hsds-csv", allow_private=True))
+    private.close()
+    first = sync_feed(empty_instance, "eastbrook")
+    assert first.result != "failed" and (first.created, first.quarantined) == (2, 0), first.message
+    counts = first.problems.counts
+    assert counts["dropped_children"] == 1 and counts["repaired"] >= 7
+    phones = sorted(row[0] for row in db.execute("SELECT number FROM phones").fetchall())
+    assert [p.replace(" ", "")[-6:] for p in phones] == ["960001", "960002", "960011"]
+    for (service_id,) in db.execute("SELECT id FROM services").fetchall():
+        assert schema_errors(assemble_service(db, service_id)) == [], service_id
+    before = {table: db.execute(f"SELECT * FROM [{table}] ORDER BY id").fetchall() for table in messy.TABLES}
+    again = sync_feed(empty_instance, "eastbrook")
+    assert (again.created, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 2), again.message
+    after = {table: db.execute(f"SELECT * FROM [{table}] ORDER BY id").fetchall() for table in messy.TABLES}
+    assert after == before
+    db.close()

@@ -253,3 +253,15 @@ def test_a_messy_package_synced_twice_lands_whole_then_finds_everything_unchange
     after = {table: db.execute(f"SELECT * FROM [{table}] ORDER BY id").fetchall() for table in messy.TABLES}
     assert after == before
     db.close()
+
+
+def test_a_category_link_of_an_absent_service_is_reported_and_one_of_a_present_service_lands(server):
+    files = messy.undeclared_tables()
+    files["taxonomy.csv"] = b"id,name,vocabulary\nOE-1,Legal aid,Open Eligibility\n"
+    files["services_taxonomy.csv"] = b"id,service_id,taxonomy_id\nst-1,svc-1,OE-1\nst-9,svc-9,OE-1\n"
+    parsed = read_all(read, messy.serve(server, "/v11", files))
+    clinic = by_id(records(parsed))["svc-1"]
+    assert [a["id"] for a in clinic["attributes"]] == ["st-1"]
+    [dropped] = [p for p in problems(parsed) if p.kind == "dropped_children"]
+    assert (dropped.record, dropped.line, dropped.field) == ("st-9", 3, "attributes")
+    assert dropped.file.endswith("/v11/services_taxonomy.csv") and "svc-9 is not in the package" in dropped.what

@@ -196,11 +196,6 @@ def convert_tables(
     for where, row in get("taxonomy"):
         yield "taxonomy_terms", where, taxonomy_term(row, "feed")
     yield from _same("taxonomy_terms", get("taxonomy_terms"))
-    for where, row in get("services_taxonomy"):
-        link = _category_link(row.get("id"), row.get("service_id"), row.get("taxonomy_id"))
-        link["value"] = row.get("taxonomy_detail")
-        yield "attributes", where, link
-    yield from _same("attributes", get("attributes"))
     for where, row in get("locations"):
         yield "locations", where, {"location_type": "physical", **row}  # 1.1 locations have no type
     yield from _same("service_at_location", get("service_at_location"))
@@ -237,6 +232,12 @@ def convert_tables(
         yield "service_areas", where, {**row, "name": row.get("name") or row.get("service_area")}
     for name in PASSED_AS_THEY_ARE:
         yield from _same(name, get(name))
+    # Last: an attribute may belong to a record of any table.
+    for where, row in get("services_taxonomy"):
+        link = _category_link(row.get("id"), row.get("service_id"), row.get("taxonomy_id"))
+        link["value"] = row.get("taxonomy_detail")
+        yield "attributes", where, link
+    yield from _same("attributes", get("attributes"))
 
 
 def _same(

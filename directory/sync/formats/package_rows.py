@@ -26,8 +26,8 @@ from directory.sync.formats.datapackage import EXTRA_VALUES, Rows, Where
 from directory.sync.formats.hsds_v1 import STANDS_ALONE
 from directory.sync.problems import Problem
 
-# Tables whose rows belong to none in particular, or link to any kind of record (attributes).
-_NO_PARENT = STANDS_ALONE | {"attributes", "metadata", "meta_table_descriptions"}
+# Tables whose rows belong to no record in particular (Harbour keeps its own metadata).
+_NO_PARENT = STANDS_ALONE | {"metadata", "meta_table_descriptions"}
 
 
 def prepared_rows(
@@ -95,16 +95,21 @@ class Parents:
         self.lost: dict[
             tuple[str, str], str
         ] = {}  # (table, id) of rows that did not land: "set aside", "dropped"
-        self.links = {
-            name: table.foreign_keys for name, table in hsds_tables().items() if name not in _NO_PARENT
-        }
+        tables = hsds_tables()
+        self.links = {name: table.foreign_keys for name, table in tables.items() if name not in _NO_PARENT}
+        # An attribute's link_id may name a record of any table (link_entity is filled loosely: not trusted).
+        self.linkable = sorted(
+            (name for name in tables if name not in ("attributes", "metadata", "meta_table_descriptions")),
+            key=lambda name: name != "services",  # most attributes are a service's
+        )
+        self.links["attributes"] = ()
 
     def keeps(self, table: str, where: object, values: dict) -> bool:
         """False when the row's parent is absent: then it is reported as a dropped child."""
         links = self.links.get(table)
-        if not links:
+        if links is None:
             return True
-        reason = self._missing(table, links, values)
+        reason = self._unlinked(values) if table == "attributes" else self._missing(table, links, values)
         if reason is None:
             return True
         self.lost[(table, str(values.get("id")))] = "dropped"
@@ -147,6 +152,17 @@ class Parents:
                 else f"its {column} {value} is not in the package's {parent}"
             )
         return "; ".join(reasons) or None
+
+    def _unlinked(self, values: dict) -> str | None:
+        link_id = values.get("link_id")
+        if link_id is None:
+            return "it names no link_id"
+        if any(self._exists(table, link_id) for table in self.linkable):
+            return None
+        lost = next((state for (_, record_id), state in self.lost.items() if record_id == str(link_id)), None)
+        if lost:
+            return f"its link_id {link_id} was {lost} (see that row)"
+        return f"its link_id {link_id} is not in the package"
 
     def _exists(self, table: str, record_id: object) -> bool:
         return (

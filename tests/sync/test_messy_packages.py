@@ -265,3 +265,13 @@ def test_a_category_link_of_an_absent_service_is_reported_and_one_of_a_present_s
     [dropped] = [p for p in problems(parsed) if p.kind == "dropped_children"]
     assert (dropped.record, dropped.line, dropped.field) == ("st-9", 3, "attributes")
     assert dropped.file.endswith("/v11/services_taxonomy.csv") and "svc-9 is not in the package" in dropped.what
+
+
+def test_a_child_row_with_neither_id_nor_parent_is_set_aside_with_its_line(server):
+    files = messy.idless_children()
+    files["phones.csv"] += b",01632 960077\n"
+    parsed = read_all(read, messy.serve(server, "/pkg", files))
+    [aside] = rejected(parsed)
+    assert (aside.file, aside.line) == (f"{server.url}/pkg/phones.csv", 5)
+    assert "no id, and no link to a record it belongs to" in aside.reasons[0]
+    assert sum(len(s["phones"]) for s in records(parsed)) == 3

@@ -42,19 +42,22 @@ def prepared_rows(
             continue
         if gives_ids and not _has_id(row):
             parent = _parent_key(row)
-            if parent:  # with no parent either, the row is set aside for its missing id
-                counts[parent] += 1
-                row = {**row, "id": f"~{table}:{parent}#{counts[parent]}"}
-                problems.append(
-                    Problem(
-                        "repaired",
-                        f"no id; gave it {row['id']}, from its parent and its place among that parent's"
-                        f" {table} rows without an id",
-                        file=where.file,
-                        line=where.line,
-                        field=f"{table}.id",
-                    )
+            if not parent:
+                reason = f"{where}: no id, and no link to a record it belongs to (a service_id, a location_id…)"
+                rejected.append(Rejected(None, row, [reason], file=where.file, line=where.line))
+                continue
+            counts[parent] += 1
+            row = {**row, "id": f"~{table}:{parent}#{counts[parent]}"}
+            problems.append(
+                Problem(
+                    "repaired",
+                    f"no id; gave it {row['id']}, from its parent and its place among that parent's"
+                    f" {table} rows without an id",
+                    file=where.file,
+                    line=where.line,
+                    field=f"{table}.id",
                 )
+            )
         yield where, row
 
 

@@ -275,3 +275,13 @@ def test_a_child_row_with_neither_id_nor_parent_is_set_aside_with_its_line(serve
     assert (aside.file, aside.line) == (f"{server.url}/pkg/phones.csv", 5)
     assert "no id, and no link to a record it belongs to" in aside.reasons[0]
     assert sum(len(s["phones"]) for s in records(parsed)) == 3
+
+
+def test_a_folder_of_csv_files_without_a_datapackage_json_is_read_from_the_standard_names(tmp_path):
+    for name, body in messy.clean().items():
+        if name != "datapackage.json":
+            (tmp_path / name).write_bytes(body)
+    parsed = read_all(read, f"file://{tmp_path}/datapackage.json", fetch=file_fetch)
+    services = by_id(records(parsed))
+    assert sorted(services) == ["svc-1", "svc-2"] and services["svc-1"]["phones"]
+    assert problems(parsed)[0].what.startswith("no datapackage.json here")

@@ -75,6 +75,15 @@ def package_tables(fetch: Fetch, result: FetchResult) -> Package:
     return _descriptor_package(descriptor, result.url, FetchedFiles(fetch, result.url))
 
 
+def folder_package(fetch: Fetch, url: str) -> Package:
+    """A package without its datapackage.json: the standard tables where it would be, as a zip without one."""
+    package = _descriptor_package({"resources": []}, url, FetchedFiles(fetch, url))
+    package.problems.append(
+        Problem("repaired", "no datapackage.json here; read the standard HSDS tables found beside it", file=url)
+    )
+    return package
+
+
 def dict_rows(body: bytes, where: str, id_required: bool = True) -> Rows:
     """(where, row) for each record of a CSV table; `where` names the line the record starts on.
 

@@ -23,13 +23,15 @@ import sqlite_utils
 from directory.hsds.assemble import assemble, fetch_row
 from directory.hsds.nested import CHILDREN
 from directory.hsds.tables import Table, coerce_value, hsds_tables
+from directory.sync.errors import FetchError
 from directory.sync.formats import hsds_v1
 from directory.sync.formats.base import Fetch, FormatOptions, Parsed, Rejected
 from directory.sync.formats.checks import check
-from directory.sync.formats.datapackage import PackageTable, package_tables
+from directory.sync.formats.datapackage import PackageTable, folder_package, package_tables
 from directory.sync.formats.errors import FormatError
 from directory.sync.formats.hsds_v1 import canonical_table
 from directory.sync.formats.messages import one_line_errors
+from directory.sync.formats.package_files import is_absent
 from directory.sync.formats.package_rows import Parents, prepared_rows
 from directory.sync.formats.shapes import batches
 from directory.sync.problems import Problem
@@ -207,11 +209,17 @@ def read(fetch: Fetch, url: str, options: FormatOptions) -> Iterator[Parsed]:
     Tables of any HSDS version go through one conversion (`hsds_v1.convert_tables`); what
     reading repaired or dropped comes with the first batch as `Parsed.problems`.
     """
-    result = fetch(url)
-    if result.not_modified:
-        yield Parsed(not_modified=True)
-        return
-    package = package_tables(fetch, result)
+    try:
+        result = fetch(url)
+    except FetchError as error:
+        if not (is_absent(error) and url.endswith("/datapackage.json")):
+            raise
+        package = folder_package(fetch, url)  # a folder of CSV files that never had a descriptor
+    else:
+        if result.not_modified:
+            yield Parsed(not_modified=True)
+            return
+        package = package_tables(fetch, result)
     memory = empty_tables()
     rejected: list[Rejected] = []
     parents = Parents(memory)
@@ -224,7 +232,7 @@ def read(fetch: Fetch, url: str, options: FormatOptions) -> Iterator[Parsed]:
         insert_rows(memory, target, [(where, row)], rejected, parents)
     if "services" not in {canonical_table(name) for name in package.found}:
         raise FormatError(
-            f"{result.url}: the package has no services table (services.csv): none where the"
+            f"{url}: the package has no services table (services.csv): none where the"
             " datapackage.json declares it, beside it or under data/"
         )
     problems = package.problems + repaired + parents.problems

@@ -6,7 +6,9 @@ HSDS API, so a datapackage and a JSON feed go through one merge.
 
 `harbour import` reads a folder (`parse_folder`); the `hsds-csv` feed format
 (`read`) fetches a `datapackage.json` and the CSV files it lists, or a zip of a
-package, in the 3.0 layout or the older 1.1 one (mapped by `hsds_v1`).
+package, in the 3.0 layout or the older 1.1 one (mapped by `hsds_v1`). It forgives
+what real packages get wrong and says so: files found elsewhere than declared
+(`datapackage`), id-less children, broken rows and orphans (`package_rows`).
 """
 
 from __future__ import annotations

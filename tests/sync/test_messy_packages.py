@@ -252,6 +252,15 @@ def test_a_messy_package_synced_twice_lands_whole_then_finds_everything_unchange
     assert (again.created, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 2), again.message
     after = {table: db.execute(f"SELECT * FROM [{table}] ORDER BY id").fetchall() for table in messy.TABLES}
     assert after == before
+    # A number corrected in place on an id-less row is an update of that phone, not a delete and an insert.
+    files = messy_feed()
+    files["phones.csv"] = files["phones.csv"].replace(b"01632 960011", b"01632 960022")
+    messy.serve(server, "/messy", files)
+    phone_ids = sorted(row[0] for row in db.execute("SELECT id FROM phones").fetchall())
+    corrected = sync_feed(empty_instance, "eastbrook")
+    assert (corrected.created, corrected.updated, corrected.deleted) == (0, 1, 0), corrected.message
+    assert sorted(row[0] for row in db.execute("SELECT id FROM phones").fetchall()) == phone_ids
+    assert db.execute("SELECT count(*) FROM phones WHERE number LIKE '%960022'").fetchone() == (1,)
     db.close()
 
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from directory.hsds.assemble import assemble_service
+from directory.sync.feeds import Feed, add_feed
 from directory.sync.normalise import CategoryMapper
 from directory.sync.normalise.categories import code_prefixes, is_airs_code
 from directory.sync.normalise.suggest import Suggester
+from directory.sync.run import sync_feed
+from directory.taxonomy.feed_terms import unmapped_terms
 from directory.taxonomy.load import read_taxonomy
+from tests.sync.feed_server import FeedServer
+from tests.sync.fixtures.formats import schema_errors
+from tests.sync.helpers import serve_services, service
 
 AIRS_TOP_LEVELS = "BDFHJLNPRT"  # Y (target populations) alone says nothing about a service
 
@@ -131,3 +138,89 @@ def test_a_label_close_to_a_harbour_name_in_another_language_is_suggested(sugges
 @pytest.mark.parametrize("label", ["", "Miscellaneous", "Zzz 42", "Juridische hulp"])
 def test_a_label_that_says_nothing_known_gets_no_suggestion(suggester, label):
     assert suggester.suggest(label) is None
+
+
+# -- a 211 feed, synced over real HTTP --------------------------------------------------------
+
+VOCABULARY = "Kingsmere 211 Taxonomy"  # the feed's own name for its copy of AIRS
+
+
+def _tagged(n: int, *terms: tuple[str, str]) -> dict:
+    record = service(n)
+    record["attributes"] = [
+        {"id": f"at-{n}-{i}", "taxonomy_term": {"id": f"tt-{code}", "code": code, "name": name, "taxonomy": VOCABULARY}}
+        for i, (code, name) in enumerate(terms)
+    ]
+    return record
+
+
+def services_211() -> list[dict]:
+    return [
+        _tagged(1, ("BD-1800.2000-620", "Brown Bag Food Programs")),
+        _tagged(2, ("LV-1600.1500", "Dental Exams"), ("YF-3000.7000", "Refugees")),
+        _tagged(3, ("K-LOCAL-7", "Banco de alimentos")),
+        _tagged(4, ("K-LOCAL-9", "استشارات اللجوء")),
+        _tagged(5, ("K-LOCAL-7", "Banco de alimentos")),
+        _tagged(6),
+    ]
+
+
+def harbour_codes(instance, source_id: str) -> list[str]:
+    db = instance.directory()
+    try:
+        return [code for (code,) in db.execute(
+            "SELECT t.code FROM provenance p JOIN attributes a ON a.link_id = p.record_id"
+            " JOIN taxonomy_terms t ON t.id = a.taxonomy_term_id WHERE p.source_id = ? AND p.table_name = 'services'"
+            " ORDER BY t.code", [source_id])]  # fmt: skip
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def feed_211(empty_instance):
+    with FeedServer() as server:
+        db, private = empty_instance.directory(), empty_instance.private()
+        add_feed(db, private, Feed("kingsmere-211", serve_services(server, services_211()), "hsds-json", allow_private=True))
+        db.close()
+        private.close()
+        yield empty_instance, server
+
+
+def test_airs_codes_under_a_vocabulary_of_its_own_land_in_the_right_harbour_categories(feed_211):
+    instance, _ = feed_211
+    report = sync_feed(instance, "kingsmere-211")
+    assert report.created == 6
+    assert harbour_codes(instance, "svc-1") == ["food-banks"]
+    assert harbour_codes(instance, "svc-2") == ["for-migrants", "health-dental"]
+    db = instance.directory()
+    try:
+        service_id = db.execute("SELECT record_id FROM provenance WHERE source_id = 'svc-2'").fetchone()[0]
+        assert schema_errors(assemble_service(db, service_id)) == []
+    finally:
+        db.close()
+
+
+def test_the_report_counts_each_unmapped_term_once_and_each_uncategorised_service(feed_211):
+    instance, _ = feed_211
+    summary = sync_feed(instance, "kingsmere-211").as_json()
+    assert summary["unmapped_terms"]["count"] == 2  # two distinct terms, one of them on two services
+    [banco, asylum] = [e["what"] for e in summary["unmapped_terms"]["examples"]]
+    assert "K-LOCAL-7 “Banco de alimentos”" in banco and "2 services carry it" in banco
+    assert "suggested: Food banks and parcels (food-banks)" in banco
+    assert "suggested: Asylum and immigration advice (legal-immigration)" in asylum
+    assert summary["uncategorised"]["count"] == 4
+    assert {e["record"] for e in summary["uncategorised"]["examples"]} == {"svc-3", "svc-4", "svc-5", "svc-6"}
+
+
+def test_the_feeds_unmapped_terms_are_kept_with_counts_and_suggestions_after_the_run(feed_211):
+    instance, server = feed_211
+    sync_feed(instance, "kingsmere-211")
+    serve_services(server, services_211()[2:])  # svc-1 and svc-2 withdrawn: nothing changes for the terms
+    again = sync_feed(instance, "kingsmere-211")
+    assert again.as_json()["unmapped_terms"]["count"] == 2  # unchanged services still carry their terms
+    db = instance.directory()
+    try:
+        kept = {(t.code, t.services, t.suggested.code if t.suggested else None) for t in unmapped_terms(db, "kingsmere-211")}
+    finally:
+        db.close()
+    assert kept == {("K-LOCAL-7", 2, "food-banks"), ("K-LOCAL-9", 1, "legal-immigration")}

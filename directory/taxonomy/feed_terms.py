@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from directory.hsds.tables import hsds_tables
-from directory.ids import derived_id
 from directory.store.changes import log_change, write_metadata
 from directory.store.records import Source
 from directory.store.rows import write_row
 from directory.store.search_index import refresh_service_search
 from directory.sync.normalise.categories import AIRS, CategoryMapper, Term, is_airs_code
+from directory.sync.normalise.ids import derived_id
 from directory.sync.normalise.suggest import Suggester
 from directory.sync.problems import Problem
 
@@ -216,3 +216,17 @@ def _refresh(db: sqlite_utils.Database, feed: str, mapper: CategoryMapper) -> li
         [(t.feed, t.scheme, t.code, t.label, t.services, t.suggested.id if t.suggested else None) for t in terms],
     )
     return terms
+
+
+def accept_suggestions(db: sqlite_utils.Database, feed: str | None = None, source: Source = STAFF) -> tuple[int, int]:
+    """Map every unmapped term (of one feed) onto its suggestion; return (terms mapped, services changed)."""
+    accepted = changed = 0
+    done: set[tuple[str, str, str]] = set()
+    for term in unmapped_terms(db, feed):
+        key = (term.scheme, term.code, term.label)
+        if term.suggested is None or key in done:
+            continue
+        done.add(key)
+        changed += map_term(db, *key, term.suggested.code, feed, source)
+        accepted += 1
+    return accepted, changed

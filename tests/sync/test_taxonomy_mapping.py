@@ -165,13 +165,14 @@ def services_211() -> list[dict]:
     ]
 
 
-def harbour_codes(instance, source_id: str) -> list[str]:
+def harbour_codes(instance, source_id: str, feed: str = "kingsmere-211") -> list[str]:
+    """The Harbour terms of the feed's service `source_id`, as stored."""
     db = instance.directory()
     try:
         return [code for (code,) in db.execute(
             "SELECT t.code FROM provenance p JOIN attributes a ON a.link_id = p.record_id"
             " JOIN taxonomy_terms t ON t.id = a.taxonomy_term_id WHERE p.source_id = ? AND p.table_name = 'services'"
-            " ORDER BY t.code", [source_id])]  # fmt: skip
+            " AND p.source = ? ORDER BY t.code", [source_id, f"feed:{feed}"])]  # fmt: skip
     finally:
         db.close()
 

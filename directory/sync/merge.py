@@ -232,6 +232,7 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
             results[index].ok = False
         else:
             setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+    report.problems.extend(Problem("repaired", note) for note in notes)  # links to records that do not exist
     placeholders.release(private, [item[0] for item, (index, _, _) in zip(to_save, saving) if results[index].ok])
     return results
 

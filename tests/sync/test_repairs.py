@@ -14,14 +14,15 @@ from contextlib import closing
 
 import pytest
 
-from directory.hsds.assemble import assemble_service
+from directory.hsds.api import get_service
 from directory.ids import stable_id
 from directory.store.review import open_items
 from directory.sync.feeds import Feed, add_feed
 from directory.sync.run import sync_feed
+from tests.conftest import HSDS_DIR
 from tests.staff.workflow_helpers import close_all, sign_in
 from tests.sync.feed_server import FeedServer, json_body, raw
-from tests.sync.fixtures.formats import schema_errors
+from tests.sync.fixtures.formats import EXAMPLES, HSDS_11, schema_errors
 from tests.sync.helpers import page
 from tests.test_import_export import harbour
 
@@ -90,14 +91,14 @@ def snapshot(instance) -> dict[str, list]:
     return found
 
 
-def valid_services(instance) -> dict[str, dict]:
-    """{source id: the service as the HSDS API assembles it}, each checked against the official schema."""
+def valid_services(instance, feed: str = FEED) -> dict[str, dict]:
+    """{source id: the service as /hsds/services/{id} answers}, each checked against the official schema."""
     with closing(instance.directory()) as db:
         ids = db.execute(
             "SELECT source_id, record_id FROM provenance WHERE source = ? AND table_name = 'services'",
-            [f"feed:{FEED}"],
+            [f"feed:{feed}"],
         ).fetchall()
-        services = {source_id: assemble_service(db, record_id) for source_id, record_id in ids}
+        services = {source_id: get_service(db, record_id, {}) for source_id, record_id in ids}
     for source_id, record in services.items():
         assert schema_errors(record) == [], source_id
     return services
@@ -291,3 +292,29 @@ def test_the_review_page_shows_the_placeholder_with_what_to_do(empty_instance, s
         close_all(people)
     with closing(empty_instance.private()) as private:
         assert [i["details"]["reference"] for i in open_items(private, "placeholder_organization")] == ["456"]
+
+
+def _official_feeds() -> list[tuple[str, str, dict[str, bytes], str, int]]:
+    """(feed name, format, files served, the feed's file, services in it) for each official sample."""
+    v3_csv = {p.name: p.read_bytes() for p in (EXAMPLES / "csv").glob("*.csv")}
+    v3_csv["datapackage.json"] = (HSDS_DIR / "datapackage.json").read_bytes()
+    v11 = {p.name: p.read_bytes() for p in HSDS_11.iterdir() if p.suffix in (".csv", ".json")}
+    feeds = [("v11", "hsds-csv", v11, "datapackage.json", 13), ("v3-csv", "hsds-csv", v3_csv, "datapackage.json", 1)]
+    for example in ("service_full", "service_list", "organization_full", "service_at_location_full"):
+        name = f"{example}.json"
+        feeds.append((example.replace("_", "-"), "hsds-json", {name: (EXAMPLES / name).read_bytes()}, name, 1))
+    return feeds
+
+
+@pytest.mark.parametrize("name,fmt,files,entry,expected", _official_feeds(), ids=lambda v: v if isinstance(v, str) else "")
+def test_the_official_samples_land_every_service_with_nothing_set_aside(
+    empty_instance, server, name, fmt, files, entry, expected
+):
+    for file_name, body in files.items():
+        server.route(f"/{name}/{file_name}", raw(body))
+    with closing(empty_instance.directory()) as db, closing(empty_instance.private()) as private:
+        add_feed(db, private, Feed(name=name, url=f"{server.url}/{name}/{entry}", format=fmt, allow_private=True))
+    report = sync_feed(empty_instance, name)
+    assert report.result.startswith("ok") and (report.created, report.quarantined) == (expected, 0)
+    assert counts(report)["set_aside"] == 0 and counts(report)["dropped_children"] == 0
+    assert len(valid_services(empty_instance, name)) == expected

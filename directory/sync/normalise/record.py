@@ -53,6 +53,9 @@ from directory.sync.normalise.validate import check_required
 
 # Keys HSDS allows that Harbour does not store from feeds: dropped without a warning.
 IGNORED_KEYS = frozenset({"metadata"})
+# Records that land under a placeholder when their organization is absent (see sync/placeholders.py);
+# any other record's link to an absent organization is dropped by the store, with a note.
+PLACED_TABLES = frozenset({"services", "locations", "programs"})
 
 
 def normalise_service(record: dict, ctx: NormaliseContext) -> Normalised:
@@ -169,7 +172,7 @@ class _Walk:
                     self.notes.warn(path, f"{name} {shown(value)} is not an id; dropped")
                 else:
                     out[name] = record_id(self.ctx.feed_name, id_columns[name], source)
-                    if name == "organization_id":
+                    if name == "organization_id" and table in PLACED_TABLES:
                         self._points_at_organization(out[name], source, path, raw)
                 continue
             if isinstance(value, list) and table == "schedules" and name in LIST_COLUMNS:

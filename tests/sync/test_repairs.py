@@ -131,7 +131,9 @@ def test_a_messy_json_feed_lands_every_service_and_reports_what_it_repaired(empt
     found = counts(report)
     # svc-1 under two placeholders (its own organization, its location's), svc-2 under one.
     assert found["placeholders"] == 3 and found["dropped_children"] == 2 and found["set_aside"] == 0
-    assert found["repaired"] >= 1  # svc-2's schedule had no id
+    repaired = [p.what for p in report.problems.all if p.kind == "repaired" and p.record == "svc-2"]
+    assert "service.schedules: 1 without an id; each given a stable one derived from its service and what it is" \
+        in repaired
     dropped = {p.field: p for p in report.problems.all if p.kind == "dropped_children"}
     assert dropped.keys() == {"phones.number", "addresses.city"}
     assert dropped["phones.number"].record == "svc-1"
@@ -318,3 +320,33 @@ def test_the_official_samples_land_every_service_with_nothing_set_aside(
     assert report.result.startswith("ok") and (report.created, report.quarantined) == (expected, 0)
     assert counts(report)["set_aside"] == 0 and counts(report)["dropped_children"] == 0
     assert len(valid_services(empty_instance, name)) == expected
+
+
+def test_an_organization_a_later_service_of_the_page_carries_needs_no_placeholder(empty_instance, server):
+    records = messy_services()[:2]
+    records[1]["organization"] = {"id": "123", "name": "Kingsmere Law Centre", "description": "Free legal advice."}
+    server.route("/services", json_body(page(records)))
+    register(empty_instance, server.url + "/services")
+    report = sync_feed(empty_instance, FEED)
+    assert (report.created, report.quarantined) == (2, 0)
+    services = valid_services(empty_instance)
+    assert services["svc-1"]["organization"]["name"] == "Kingsmere Law Centre"
+    assert [p.what for p in report.problems.all if p.kind == "placeholders"] == [
+        "service.service_at_locations[0].location: organization '456' is not in the feed; the record landed under"
+        f" a placeholder organization (Organisation of feed {FEED} (reference 456)) for staff to review"
+    ]
+    with closing(empty_instance.private()) as private:
+        assert [i["details"]["reference"] for i in open_items(private, "placeholder_organization")] == ["456"]
+
+
+def test_a_service_whose_own_fields_are_wrong_is_set_aside_and_reported_by_its_id(empty_instance, server):
+    records = messy_services()
+    records[2]["status"] = "sort of"
+    server.route("/services", json_body(page(records)))
+    register(empty_instance, server.url + "/services")
+    report = sync_feed(empty_instance, FEED)
+    assert (report.created, report.quarantined) == (2, 1)
+    [set_aside] = [p for p in report.problems.all if p.kind == "set_aside"]
+    assert set_aside.record == "svc-3" and "status 'sort of'" in set_aside.what
+    # What was repaired in a record set aside whole is not reported as if it had landed.
+    assert not [p for p in report.problems.all if p.record == "svc-3" and p.kind != "set_aside"]

@@ -77,6 +77,9 @@ def _organizations_not_carried(
     clean: dict, found: dict[str, OrganizationReference]
 ) -> dict[str, OrganizationReference]:
     """The organizations the clean record points at (`organization_id`, any depth) without nesting them."""
+    carries = clean.get("organization")
+    if not found or (isinstance(carries, dict) and found.keys() <= {carries.get("id")}):
+        return {}  # the usual case: every reference is to the organization the service carries
     pointed: set[str] = set()
     carried: set[str] = set()
 

@@ -20,7 +20,7 @@ from directory.store.review import open_items
 from directory.sync.feeds import Feed, add_feed
 from directory.sync.run import sync_feed
 from tests.conftest import HSDS_DIR
-from tests.staff.workflow_helpers import close_all, sign_in
+from tests.staff.workflow_helpers import close_all, figure, sign_in
 from tests.sync.feed_server import FeedServer, json_body, raw
 from tests.sync.fixtures.formats import EXAMPLES, HSDS_11, schema_errors
 from tests.sync.helpers import page
@@ -286,6 +286,7 @@ def test_the_review_page_shows_the_placeholder_with_what_to_do(empty_instance, s
         assert f"Organisation of feed {FEED} (reference 123)" in listing.text
         assert 'id="count-placeholders">2<' in listing.text
         assert "Ask the publisher to add it" in listing.text
+        assert figure(client.get("/staff/verify").text, "count-placeholders") == "2"  # on the dashboard too
         with closing(empty_instance.private()) as private:
             item = next(i for i in open_items(private, "placeholder_organization") if i["details"]["reference"] == "123")
         done = client.post(f"/staff/review/{item['id']}", data={"csrf_token": csrf, "action": "dismiss"})

@@ -225,6 +225,7 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
         results.append(Landed(seen_as, source_id, True, digest))
     touch_seen(db, source, touched)
     placeholders.place(db, private, pointing, source, ctx, report)
+    _drop_absent_locations(db, pointing, report)
     notes: list[str] = []
     for (index, raw, source_id), outcome in zip(saving, save_records(db, "services", to_save, source, notes)):
         if isinstance(outcome, RecordError):
@@ -285,6 +286,41 @@ def _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, re
     if open_review(private, "duplicate", "services", record["id"], details):
         report.duplicates += 1
     return False
+
+
+def _drop_absent_locations(db: sqlite_utils.Database, landing: list[tuple], report: RunReport) -> None:
+    """A service-at-location naming a location neither the record nor the directory holds is dropped, not the service."""
+    named = {
+        sal["location_id"]
+        for record, _, _ in landing
+        for sal in record.get("service_at_locations") or []
+        if sal.get("location_id") and not isinstance(sal.get("location"), dict)
+    }
+    if not named:
+        return
+    carried = {
+        sal["location"]["id"]
+        for record, _, _ in landing
+        for sal in record.get("service_at_locations") or []
+        if isinstance(sal.get("location"), dict)
+    }
+    absent = named - carried - placeholders.present(db, "locations", list(named - carried))
+    if not absent:
+        return
+    for record, _, source_id in landing:
+        kept = []
+        for index, sal in enumerate(record.get("service_at_locations") or []):
+            if sal.get("location_id") in absent and not isinstance(sal.get("location"), dict):
+                report.problems.add(Problem(
+                    "dropped_children",
+                    f"service.service_at_locations[{index}]: location {sal['location_id']} is neither in the feed"
+                    " nor in the directory; service at location dropped",
+                    record=source_id, field="service_at_location.location_id",
+                ))  # fmt: skip
+            else:
+                kept.append(sal)
+        if "service_at_locations" in record:
+            record["service_at_locations"] = kept
 
 
 _MOOT = ("repaired", "dropped_children")  # kinds that say nothing about a record set aside whole

@@ -61,7 +61,7 @@ def place(
     wanted = {i: ref for _, references, _ in landing for i, ref in references.items()}
     if not wanted:
         return
-    existing = _present(db, "SELECT id FROM organizations WHERE id IN ({})", list(wanted))
+    existing = present(db, "organizations", list(wanted))
     under_review = set(_open_items(private, list(wanted)))
     carried = {i for record, _, _ in landing for i in carried_organizations(record)}
     for organization_id, reference in wanted.items():
@@ -124,9 +124,11 @@ def _open_items(private: sqlite_utils.Database, organization_ids: list[str]) -> 
     return found
 
 
-def _present(db: sqlite_utils.Database, sql: str, ids: list[str]) -> set[str]:
+def present(db: sqlite_utils.Database, table: str, ids: list[str]) -> set[str]:
+    """Those of `ids` that `table` holds."""
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        found.update(row[0] for row in db.execute(sql.format(", ".join("?" for _ in chunk)), chunk).fetchall())
+        sql = f"SELECT id FROM [{table}] WHERE id IN ({', '.join('?' for _ in chunk)})"
+        found.update(row[0] for row in db.execute(sql, chunk).fetchall())
     return found

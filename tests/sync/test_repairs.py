@@ -223,7 +223,8 @@ def messy_package() -> dict[str, bytes]:
                        "latitude": "52.4", "longitude": "-1.5"}],
         "addresses": [{"id": "a-1", "location_id": "l-1", "address_1": "1 Station Road", "city": "",
                        "postal_code": "", "country": "GB", "address_type": "physical"}],
-        "service_at_location": [{"id": "sal-1", "service_id": "s-2", "location_id": "l-1"}],
+        "service_at_location": [{"id": "sal-1", "service_id": "s-2", "location_id": "l-1"},
+                                {"id": "sal-2", "service_id": "s-3", "location_id": "l-404"}],
         "phones": [{"id": "p-1", "service_id": "s-2", "number": ""}, {"id": "p-2", "service_id": "s-2",
                     "number": "01632 960111"}],
     }  # fmt: skip
@@ -254,7 +255,10 @@ def test_a_messy_csv_package_lands_every_service_under_a_placeholder_named_after
     assert location["addresses"] == [] and location["name"] == "Library"
     assert location["organization_id"] == stable_id(FEED, "organization:o-7")
     found = counts(report)
-    assert (found["placeholders"], found["dropped_children"], found["set_aside"]) == (3, 2, 0)
+    assert (found["placeholders"], found["dropped_children"], found["set_aside"]) == (3, 3, 0)
+    assert services["s-3"]["service_at_locations"] == []  # its location is not in the package: it alone is lost
+    [no_location] = [p for p in report.problems.all if p.field == "service_at_location.location_id"]
+    assert no_location.record == "s-3" and "neither in the feed nor in the directory" in no_location.what
     with closing(empty_instance.private()) as private:
         assert len(open_items(private, "placeholder_organization")) == 2
     before = snapshot(empty_instance)

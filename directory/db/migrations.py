@@ -34,6 +34,7 @@ PRIVATE_MIGRATIONS: list[Migration] = [
     private_schema.create_edit_tables,
     private_schema.create_push_tables,
     sync_schema.create_feed_pages,
+    sync_schema.allow_placeholder_reviews,
 ]
 
 

@@ -101,6 +101,7 @@ def _run(
     ctx = NormaliseContext(
         feed_name=feed.name, region=settings.country, timezone=settings.timezone,
         categories=CategoryMapper.from_db(db),
+        publisher=(db.execute("SELECT name FROM organizations WHERE id = ?", [feed.publisher_id]).fetchone() or [None])[0],
     )
     fetch = _fetcher(feed, validators)
     check_duplicates = other_sources_exist(db, source)

@@ -18,7 +18,7 @@ from directory.store.review import open_review
 from directory.sync.duplicates import find_duplicates
 from directory.sync.duplicates.index import refresh as refresh_contact_keys
 from directory.sync.normalise import InvalidRecord, NormaliseContext, Normalised, normalise_service
-from directory.sync.quarantine import quarantine
+from directory.sync.quarantine import set_aside
 from directory.sync.report import RunReport
 
 
@@ -280,8 +280,7 @@ def _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, re
 
 
 def _quarantine(private, source: Source, source_id, raw, reasons: list[str], report: RunReport) -> None:
-    quarantine(private, source.name, source_id, raw, reasons, report.run_id)
-    report.quarantined += 1
+    set_aside(private, source.name, report, source_id, raw, reasons)
 
 
 def _about(problems: list, source_id: str | None) -> list:

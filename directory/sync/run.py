@@ -28,7 +28,7 @@ from directory.sync.errors import SyncError
 from directory.sync.feeds import Feed, get_feed
 from directory.sync.fetch import make_fetcher
 from directory.sync.formats import FORMATS, FormatError
-from directory.sync.formats.base import Fetch, FetchResult, FormatOptions, Parsed
+from directory.sync.formats.base import Fetch, FetchResult, FormatOptions, FormatReader, Parsed
 from directory.sync.merge import (
     land_records,
     other_sources_exist,
@@ -65,6 +65,7 @@ def run_feed(
     source: Source,
     *,
     fetch: Fetch | None = None,
+    reader: FormatReader | None = None,
     registered: bool = True,
     label: str | None = None,
     progress: bool = False,
@@ -73,7 +74,7 @@ def run_feed(
 
     `harbour sync` runs a registered feed (its validators and page memo kept between runs);
     `harbour import` runs a one-off Feed (`registered=False`) through the same steps, with
-    its own `fetch` for local files. Returns the report; a failure is its result, not raised.
+    its own `fetch` for local files (and its own `reader` for shapes no feed format reads). Returns the report; a failure is its result, not raised.
     """
     label = label or feed.name
     db, private = instance.directory(), instance.private()
@@ -88,8 +89,8 @@ def run_feed(
             db.execute(f"PRAGMA cache_size = -{RUN_CACHE_KIB}")
             with _fewer_collections():
                 landed = _run(
-                    db, private, feed, source, instance, report, fetch or _fetcher(feed, validators), memo,
-                    Progress(label) if progress else None,
+                    db, private, feed, source, instance, report, fetch or _fetcher(feed, validators),
+                    reader or FORMATS[feed.format], memo, Progress(label) if progress else None,
                 )
             report.settle()
             release(private, source.name, landed)
@@ -118,7 +119,7 @@ def _what(feed: Feed, registered: bool, label: str) -> str:
 
 def _run(
     db, private, feed: Feed, source: Source, instance: Instance, report: RunReport, fetch: Fetch,
-    memo: PageMemo | None, progress,
+    reader: FormatReader, memo: PageMemo | None, progress,
 ) -> list[str]:
     settings = instance.settings
     ctx = NormaliseContext(
@@ -186,7 +187,7 @@ def _run(
 
     options = FormatOptions(mapping=feed.mapping, where=f"feed {feed.name}", recall=recall if memo else None)
     with Preparer(ctx) as preparer:
-        for parsed in FORMATS[feed.format](fetch, feed.url, options):
+        for parsed in reader(fetch, feed.url, options):
             if parsed.not_modified:
                 raise NotModified()
             complete = complete and parsed.complete
@@ -265,7 +266,7 @@ def _fetcher(feed: Feed, validators: dict):
     conditional = {}
     if feed.format in SINGLE_DOCUMENT_FORMATS and (validators.get("etag") or validators.get("last_modified")):
         conditional = {feed.url: (validators.get("etag"), validators.get("last_modified"))}
-    inner = make_fetcher(allow_private=feed.allow_private, conditional=conditional, deadline_seconds=_deadline())
+    inner = make_fetcher(allow_private=feed.allow_private, conditional=conditional, deadline_seconds=fetch_deadline())
 
     def fetch(url: str) -> FetchResult:
         result = inner(url)
@@ -278,7 +279,7 @@ def _fetcher(feed: Feed, validators: dict):
     return fetch
 
 
-def _deadline() -> float:
+def fetch_deadline() -> float:
     """Seconds one fetch may take in all; HARBOUR_FETCH_DEADLINE shortens it (tests, slow links lengthen it)."""
     return float(os.environ.get("HARBOUR_FETCH_DEADLINE", "60"))
 

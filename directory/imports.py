@@ -233,6 +233,7 @@ def _remembering(fetch: Fetch) -> Fetch:
     def remembering(url: str) -> FetchResult:
         if url in kept:
             return kept.pop(url)
+        kept.clear()  # the reader asked for something else first (an API's first page): not needed again
         result = fetch(url)
         if not asked:
             kept[url] = result

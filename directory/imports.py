@@ -254,9 +254,24 @@ def _tabular_reader(document: dict, where: str) -> FormatReader:
         for key, rows in document.items():
             table = key.removesuffix(".csv")
             hsds_csv.insert_rows(memory, table, ((f"{where}: {key}[{i}]", row) for i, row in enumerate(rows)), rejected)
+        yield Parsed(problems=_left_out(memory, where))
         yield from hsds_csv.package_services(memory, rejected)
 
     return read
+
+
+def _left_out(memory, where: str) -> list[Problem]:
+    """Organizations and locations no service names: a run lands services (with theirs), so these stay out."""
+    problems = []
+    for table, by, column in (("organizations", "services", "organization_id"),
+                              ("locations", "service_at_location", "location_id")):  # fmt: skip
+        for record_id, name in memory.execute(
+            f"SELECT id, name FROM [{table}] WHERE id NOT IN"
+            f" (SELECT [{column}] FROM [{by}] WHERE [{column}] IS NOT NULL) ORDER BY rowid"
+        ).fetchall():
+            what = f"{name or 'a record'} is named by no service in this file; only services and theirs are imported"
+            problems.append(Problem("set_aside", what, file=where, record=str(record_id), field=table))
+    return problems
 
 
 def _import_translations(instance: Instance, target: Target, items: list) -> RunReport:

@@ -131,6 +131,16 @@ def test_tabular_json_sets_a_bad_row_aside_and_lands_the_rest_of_its_table(empty
     assert "phones.csv[3]" in aside.what
 
 
+def test_tabular_json_says_which_organizations_no_service_brings(empty_instance, tmp_path):
+    document = {**PACKAGE, "organizations.csv": [*PACKAGE["organizations.csv"], {"id": "org-9", "name": "Lone Org"}]}
+    path = tmp_path / "tabular.json"
+    path.write_text(json.dumps(document))
+    report = import_source(empty_instance, str(path))
+    assert report.created == 3 and report.result == "ok_with_problems"  # never a silent "ok"
+    (left,) = report.problems.examples("set_aside")
+    assert (left.record, left.field) == ("org-9", "organizations") and "Lone Org" in left.what
+
+
 def test_a_translation_list_is_stored_and_a_bad_item_reported(demo_instance, tmp_path):
     with closing(demo_instance.directory()) as db:
         service_id = db.execute("SELECT id FROM services ORDER BY id LIMIT 1").fetchone()[0]

@@ -250,6 +250,20 @@ def test_cli_import_of_an_ambiguous_file_says_so_in_one_line_and_imports_with_fo
     assert forced.returncode == 1 and "not valid JSON" in forced.stderr  # --format is obeyed, not second-guessed
 
 
+def test_cli_imports_a_spreadsheet_with_its_mapping_and_refuses_an_absent_path(empty_instance, tmp_path):
+    repo = Path(__file__).resolve().parents[2]
+    sheet = repo / "tests" / "sync" / "fixtures" / "example-association.csv"
+    mapping = repo / "data" / "mappings" / "example-association.yaml"
+    result = harbour("import", str(sheet), "--mapping", str(mapping), "--json", data_dir=empty_instance.data_dir)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["created"] >= 1 and summary["feed"] == "import:example-association.csv"
+    absent = harbour("import", str(tmp_path / "nowhere.json"), data_dir=empty_instance.data_dir)
+    assert absent.returncode == 1 and absent.stderr.strip() == (
+        f"harbour import: {tmp_path / 'nowhere.json'}: no such file or folder"
+    )
+
+
 @pytest.mark.parametrize("location, services", [
     (SAMPLE_11, 13),
     (EXAMPLES / "csv", 1),

@@ -110,7 +110,7 @@ class Target:
     url: str
     fetch: Fetch
     name: str  # the source is import:NAME
-    folder: bool = False  # a folder: a datapackage, whether or not it has a descriptor
+    folder: bool = False  # a folder: a datapackage, with a descriptor or without (read by its standard tables)
     problems: list[Problem] = field(default_factory=list)  # what was made of the input before reading it
 
 
@@ -174,19 +174,15 @@ def _target(location: str, allow_private: bool) -> Target:
         raise ImportFailed(f"{path}: no such file or folder")
     if path.is_dir():
         descriptor = path / "datapackage.json"
-        if _is_descriptor(descriptor):
-            return Target(file_url(descriptor), local_fetcher(path), path.resolve().name, folder=True)
-        tables = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
-        if not tables:
+        url, name = file_url(descriptor), path.resolve().name
+        if not descriptor.exists() and not any(p.suffix.lower() == ".csv" for p in path.iterdir()):
             raise ImportFailed(f"{path}: no datapackage.json and no CSV files in this folder")
-        # A folder of CSV files (or with a descriptor that is not one) is a package listing its CSV files.
-        made_up = json.dumps({"resources": [{"path": name} for name in tables]}).encode()
-        url = file_url(descriptor)
-        problems = []
-        if descriptor.exists():
-            problems.append(Problem("repaired", "not a datapackage descriptor; read the folder's CSV files instead",
-                                    file="datapackage.json"))  # fmt: skip
-        return Target(url, local_fetcher(path, {url: made_up}), path.resolve().name, True, problems)
+        if descriptor.exists() and not _is_descriptor(descriptor):
+            # (a link saved as text, say): the folder is read as one without a descriptor, its standard tables
+            said = Problem("repaired", "not a datapackage descriptor; read the folder's standard HSDS tables instead",
+                           file=url)  # fmt: skip
+            return Target(url, local_fetcher(path, absent={url}), name, True, [said])
+        return Target(url, local_fetcher(path), name, folder=True)
     return Target(file_url(path), _remembering(local_fetcher(path.parent)), path.name)
 
 

@@ -25,14 +25,14 @@ def file_url(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def local_fetcher(root: Path, extra: dict[str, bytes] | None = None, max_bytes: int = MAX_FILE_BYTES) -> Fetch:
-    """A Fetch for `file://` URLs of files under `root`; `extra` answers for URLs with no file (a made-up descriptor)."""
+def local_fetcher(root: Path, absent: set[str] | None = None, max_bytes: int = MAX_FILE_BYTES) -> Fetch:
+    """A Fetch for `file://` URLs of files under `root`; those in `absent` are answered as missing files."""
     root = root.resolve()
-    made_up = dict(extra or {})
+    absent = set(absent or ())
 
     def fetch(url: str) -> FetchResult:
-        if url in made_up:
-            return FetchResult(url, 200, made_up[url], "application/json")
+        if url in absent:
+            raise FetchError(f"{unquote(urlsplit(url).path)}: left out", status=404)
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise FetchError(f"{url}: a local package may only name files in its own folder ({root})")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import asdict, dataclass, field
+from urllib.parse import unquote
 
 import sqlite_utils
 
@@ -78,8 +80,8 @@ def finish_run(db: sqlite_utils.Database, report: RunReport) -> None:
     report.finished = now_iso()
     public_message = None
     if report.message:
-        report.message = redact_urls(report.message)
         public_message = redact_urls(report.message, host_only=True)
+        report.message = shown(report.message)
     values = {name: getattr(report, name) for name in COUNTS}
     counts = json.dumps({kind: report.problems.counts[kind] for kind in KINDS})
     with db.atomic():
@@ -98,11 +100,18 @@ def finish_run(db: sqlite_utils.Database, report: RunReport) -> None:
         )
 
 
+_FILE_URL = re.compile(r"\bfile://(/[^\s'\"<>]*)")
+
+
+def shown(text: str) -> str:
+    """Text for a report: web addresses without credentials, local files (an import's) as plain paths."""
+    return redact_urls(_FILE_URL.sub(lambda match: unquote(match.group(1)), text))
+
+
 def save_problems(private: sqlite_utils.Database, report: RunReport) -> None:
     """Keep the run's problem rows (the first MAX_PROBLEM_ROWS), without credentials in any URL."""
     rows = [
-        (report.run_id, seq, report.feed, p.kind, redact_urls(p.what), p.file and redact_urls(p.file), p.line,
-         p.record, p.field)
+        (report.run_id, seq, report.feed, p.kind, shown(p.what), p.file and shown(p.file), p.line, p.record, p.field)
         for seq, p in enumerate(report.problems.all[:MAX_PROBLEM_ROWS])
     ]
     with private.atomic():
@@ -185,7 +194,7 @@ def where(file: str | None, line: int | None, record: str | None, field: str | N
     """"services.csv line 4, record svc-1, phones: " — as much of the place as is known."""
     parts = []
     if file:
-        parts.append(redact_urls(file) + (f" line {line}" if line else ""))
+        parts.append(shown(file) + (f" line {line}" if line else ""))
     if record:
         parts.append(f"record {record}")
     if field:

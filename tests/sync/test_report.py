@@ -89,6 +89,11 @@ def test_no_credentials_of_a_url_are_kept_in_a_problem_row(empty_instance):
     assert "pw" not in kept and "s3cret" not in kept and "data.example" in kept and row["line"] == 4
 
 
+def test_an_imports_local_files_are_named_by_their_paths_and_web_addresses_lose_their_secrets():
+    text = "file:///srv/data/my%20pkg/phones.csv line 3; see https://u:pw@data.example/x?key=s3cret"
+    assert report_module.shown(text) == "/srv/data/my pkg/phones.csv line 3; see https://data.example/x?key=…"
+
+
 def test_sync_and_import_json_carry_every_kind_of_problem(empty_instance, server, tmp_path):
     register(empty_instance, "city", serve_services(server, [service(1), service(2, name="")]))
     synced = harbour("sync", "city", "--json", data_dir=empty_instance.data_dir)

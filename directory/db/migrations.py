@@ -24,6 +24,7 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
     directory_schema.create_feed_tables,
     directory_schema.create_notices,
     sync_schema.create_contact_keys,
+    directory_schema.create_feed_terms,
     directory_schema.create_run_reports,
 ]
 

@@ -215,6 +215,7 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
             continue
         if overridden is None or record["id"] in overridden:
             apply_overrides(private, "services", record, source.name)
+        report.term_uses[record["id"]] = normalised.unmapped_terms or ()  # () is shared: a big run stays small
         saving.append((len(results), raw, source_id))
         to_save.append((record, source_id, digest))
         results.append(Landed(seen_as, source_id, True, digest))

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import sqlite_utils
 
 from directory.clock import now_iso
-from directory.sync.problems import KINDS, ProblemLog
+from directory.sync.problems import KINDS, Problem, ProblemLog
 from directory.sync.redact import redact_urls
 
 COUNTS = ("fetched", "created", "updated", "unchanged", "deleted", "quarantined", "duplicates", "not_modified", "errors")
@@ -40,15 +40,24 @@ class RunReport:
     unmapped_terms: set = field(default_factory=set)
     run_id: int | None = None
     problems: ProblemLog = field(default_factory=ProblemLog)
+    # {service id: its unmapped (scheme, code, label)} for each service saved: kept by taxonomy/feed_terms.py
+    term_uses: dict = field(default_factory=dict, repr=False)
 
     def as_json(self) -> dict:
         data = asdict(self)
         data.pop("problems")
+        data.pop("term_uses")
         terms = sorted(" / ".join(str(p) for p in term if p) for term in self.unmapped_terms)
         data.update(self.problems.as_json())  # one key per kind of problem: {"count", "examples"}
         data["unmapped_terms"]["terms"] = terms
         data["problem_rows"] = {"kept": min(len(self.problems.all), MAX_PROBLEM_ROWS), "limit": MAX_PROBLEM_ROWS}
         return data
+
+    def note_unmapped_terms(self) -> None:
+        """One `unmapped_terms` problem per term the run met (a registered feed's are kept by feed_terms)."""
+        for term in sorted(self.unmapped_terms, key=lambda t: tuple(str(p or "") for p in t)):
+            shown = " / ".join(str(p) for p in term if p)
+            self.problems.add(Problem("unmapped_terms", f"term {shown} maps to no Harbour term", field="attributes"))
 
     def settle(self) -> None:
         """A run that got through: `ok` only when nothing was lost (flagged stays flagged)."""

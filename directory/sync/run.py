@@ -16,7 +16,7 @@ import gc
 import os
 import sqlite3
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import sqlite_utils
 
@@ -40,6 +40,7 @@ from directory.sync.pages import PageMemo
 from directory.sync.prepare import Pending, Preparer
 from directory.sync.quarantine import release, set_aside
 from directory.sync.report import Progress, RunReport, finish_run, save_problems, start_run
+from directory.taxonomy.feed_terms import settle_terms
 
 # Formats that are one document: a 304 for the feed URL means the whole feed is unchanged.
 # (A paged API's first page can be unchanged while a later one is not.)
@@ -105,6 +106,12 @@ def run_feed(
         except sqlite3.DatabaseError as error:
             report.result, report.errors = "failed", report.errors + 1
             report.message = f"{_what(feed, registered, label)}: database error: {error}"
+        if report.result != "not_modified" and registered:
+            # The feed's unmapped terms and uncategorised services, kept for staff and reported.
+            with suppress(sqlite3.DatabaseError):  # the run's outcome stands; its next run recounts
+                settle_terms(db, feed.name, report)
+        elif report.result != "not_modified":
+            report.note_unmapped_terms()  # an import has no feed to keep its terms for staff: it says them
         finish_run(db, report)
         save_problems(private, report)
         return report

@@ -33,6 +33,7 @@ from directory.staff.audit import record_change
 from directory.staff.auth import check_csrf, require_actor, require_organization, writes
 from directory.staff.bulk.formulas import guard
 from directory.staff.feeds import registry
+from directory.staff.terms.section import terms_section
 from directory.sync.errors import FetchError
 from directory.sync.feeds import Feed, FeedError, add_feed
 from directory.sync.problems import KINDS
@@ -188,6 +189,7 @@ def _detail_page(instance, request, actor, values: dict | None, error: str | Non
             "values": values or {"url": _shown_url(actor, feed.url), "format": feed.format,
                                  "mapping": _yaml(feed.mapping) if feed.mapping else ""},
         }  # fmt: skip
+        context["terms"] = terms_section(db, actor, name, feed.publisher_id, request.query_params.get("terms"))
     return render(request, "feeds/detail.html", context, status_code=status)
 
 

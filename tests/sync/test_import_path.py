@@ -131,6 +131,16 @@ def test_tabular_json_sets_a_bad_row_aside_and_lands_the_rest_of_its_table(empty
     assert "phones.csv[3]" in aside.what
 
 
+def test_an_import_says_which_terms_map_to_no_harbour_term(empty_instance, tmp_path):
+    tagged = service(1, attributes=[{"id": "a-1", "taxonomy_term": {
+        "id": "t-1", "code": "zz-widgets", "name": "Widget repair", "taxonomy": "riverside-codes"}}])  # fmt: skip
+    path = tmp_path / "tagged.json"
+    path.write_text(json.dumps([tagged]))
+    report = import_source(empty_instance, str(path))
+    (term,) = report.problems.examples("unmapped_terms")
+    assert "zz-widgets" in term.what and report.created == 1
+
+
 def test_tabular_json_says_which_organizations_no_service_brings(empty_instance, tmp_path):
     document = {**PACKAGE, "organizations.csv": [*PACKAGE["organizations.csv"], {"id": "org-9", "name": "Lone Org"}]}
     path = tmp_path / "tabular.json"

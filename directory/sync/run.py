@@ -75,7 +75,8 @@ def run_feed(
 
     `harbour sync` runs a registered feed (its validators and page memo kept between runs);
     `harbour import` runs a one-off Feed (`registered=False`) through the same steps, with
-    its own `fetch` for local files (and its own `reader` for shapes no feed format reads). Returns the report; a failure is its result, not raised.
+    its own `fetch` for local files (and its own `reader` for shapes no feed format reads).
+    Returns the report; a failure is its result, not raised.
     """
     label = label or feed.name
     db, private = instance.directory(), instance.private()
@@ -113,7 +114,8 @@ def run_feed(
         elif report.result != "not_modified":
             report.note_unmapped_terms()  # an import has no feed to keep its terms for staff: it says them
         finish_run(db, report)
-        save_problems(private, report)
+        with suppress(sqlite3.DatabaseError):  # the run stands without its problem rows; its counts are kept
+            save_problems(private, report)
         return report
     finally:
         db.close()

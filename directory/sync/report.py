@@ -11,13 +11,12 @@ from urllib.parse import unquote
 import sqlite_utils
 
 from directory.clock import now_iso
-from directory.sync.problems import KINDS, Problem, ProblemLog
+from directory.sync.problems import KINDS, ROWS_KEPT_PER_KIND, Problem, ProblemLog
 from directory.sync.redact import redact_urls
 
 COUNTS = ("fetched", "created", "updated", "unchanged", "deleted", "quarantined", "duplicates", "not_modified", "errors")
 # Results a feed's last run may have and still count as a success (last_success, /healthz, staff pages).
 SUCCESSES = ("ok", "ok_with_problems", "not_modified", "flagged")
-MAX_PROBLEM_ROWS = 10_000  # problem rows kept per run; the report says when there were more
 RUNS_WITH_PROBLEMS_KEPT = 10  # a feed's older runs lose their problem rows (their counts stay)
 
 
@@ -50,7 +49,9 @@ class RunReport:
         terms = sorted(" / ".join(str(p) for p in term if p) for term in self.unmapped_terms)
         data.update(self.problems.as_json())  # one key per kind of problem: {"count", "examples"}
         data["unmapped_terms"]["terms"] = terms
-        data["problem_rows"] = {"kept": min(len(self.problems.all), MAX_PROBLEM_ROWS), "limit": MAX_PROBLEM_ROWS}
+        data["problem_rows"] = {
+            "kept": len(self.problems.all), "left_out": self.problems.rows_left_out, "limit_per_kind": ROWS_KEPT_PER_KIND
+        }
         return data
 
     def note_unmapped_terms(self) -> None:
@@ -118,10 +119,10 @@ def shown(text: str) -> str:
 
 
 def save_problems(private: sqlite_utils.Database, report: RunReport) -> None:
-    """Keep the run's problem rows (the first MAX_PROBLEM_ROWS), without credentials in any URL."""
+    """Keep the run's problem rows (ROWS_KEPT_PER_KIND of each kind), without credentials in any URL."""
     rows = [
         (report.run_id, seq, report.feed, p.kind, shown(p.what), p.file and shown(p.file), p.line, p.record, p.field)
-        for seq, p in enumerate(report.problems.all[:MAX_PROBLEM_ROWS])
+        for seq, p in enumerate(report.problems.all)
     ]
     with private.atomic():
         private.conn.executemany(

@@ -9,6 +9,7 @@ import pytest
 
 from directory.db.connection import connect
 from directory.db.migrations import DIRECTORY_MIGRATIONS, migrate
+from directory.sync import problems as problems_module
 from directory.sync import report as report_module
 from directory.sync.feeds import Feed, add_feed
 from directory.sync.problems import KINDS, Problem
@@ -57,14 +58,17 @@ def test_the_problems_are_kept_with_the_run_counts_public_and_rows_private(empty
     assert len(rows) == len(report.problems.all)
 
 
-def test_problem_rows_are_capped_per_run_and_the_report_says_so(empty_instance, server, monkeypatch):
-    monkeypatch.setattr(report_module, "MAX_PROBLEM_ROWS", 2)
+def test_problem_rows_are_capped_per_kind_and_the_report_says_so(empty_instance, server, monkeypatch):
+    monkeypatch.setattr(problems_module, "ROWS_KEPT_PER_KIND", 2)
+    monkeypatch.setattr(report_module, "ROWS_KEPT_PER_KIND", 2)
     register(empty_instance, "city", serve_services(server, [service(n, name="") for n in range(5)]))
     report = sync_feed(empty_instance, "city")
     assert report.quarantined == 5
-    assert report.as_json()["problem_rows"] == {"kept": 2, "limit": 2}
+    kept = report.as_json()["problem_rows"]
+    assert (kept["limit_per_kind"], kept["left_out"]) == (2, 3)
     with closing(empty_instance.private()) as private:
-        assert len(problem_rows(private, report.run_id)) == 2
+        rows = problem_rows(private, report.run_id)
+    assert [r["kind"] for r in rows].count("set_aside") == 2 and len(rows) == kept["kept"]
     with closing(empty_instance.directory()) as db:
         assert json.loads(db.execute("SELECT problems FROM sync_runs").fetchone()[0])["set_aside"] == 5
 

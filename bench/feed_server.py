@@ -22,8 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 from bench.generate import generate_one
 
 
-def serve(services: int, port: int) -> None:
-    encoded = [json.dumps(generate_one(n)).encode() for n in range(services)]
+def serve(services: int, port: int, neighbours: bool = False) -> None:
+    encoded = [json.dumps(generate_one(n, neighbours=neighbours)).encode() for n in range(services)]
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -67,13 +67,16 @@ def serve(services: int, port: int) -> None:
 
 
 @contextmanager
-def feed_in_its_own_process(services: int) -> Iterator[str]:
-    """The generated feed served by a child process on loopback; yields its `/services` URL once ready."""
+def feed_in_its_own_process(services: int, neighbours: bool = False) -> Iterator[str]:
+    """The generated feed served by a child process on loopback; yields its `/services` URL once ready.
+
+    `neighbours`: the feed overlaps the demo city (bench/generate.py)."""
     from bench.measure import free_port
 
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "bench.feed_server", "--services", str(services),
-                               "--port", str(port)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+                               "--port", str(port), *(["--neighbours"] if neighbours else [])],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         server.stdout.readline()  # "ready": every service is encoded
         yield f"http://127.0.0.1:{port}/services"
@@ -85,5 +88,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--services", type=int, default=50_000)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--neighbours", action="store_true", help="services overlapping the demo city's")
     args = parser.parse_args()
-    serve(args.services, args.port)
+    serve(args.services, args.port, args.neighbours)

@@ -12,7 +12,11 @@ Second source: a generated feed of 10,000 services that overlap the demo city's
 directory and into the demo city, where every record is checked for duplicates.
 Target: into the demo city within 2x of into an empty directory.
 
-Run: `make bench` or `python -m bench.sync [--services N] [--second-source N]`.
+CSV: the same services as the first case, as an HSDS 3.0 CSV datapackage (a CSV per
+table, bench/csv_package.py) served by the feed server in its own process. Targets:
+peak memory under 300 MB, records per second within 1.5x of the JSON first sync.
+
+Run: `make bench` or `python -m bench.sync [--services N] [--second-source N] [--no-csv]`.
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=50_000)
     parser.add_argument("--second-source", type=int, default=10_000, metavar="N",
                         help="services of the feed synced into an empty directory and into the demo city")
+    parser.add_argument("--no-csv", action="store_true", help="leave out the CSV datapackage case")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -86,25 +91,27 @@ def main() -> None:
         return
 
     if args.services:  # 0 skips a case
-        first_source(args.services)
+        first = first_source(args.services)
+        if not args.no_csv:
+            csv_package(args.services, first)
     if args.second_source:
         second_source(args.second_source)
 
 
-def _new_instance(path: Path, feed_url: str, *, demo: bool = False) -> Path:
+def _new_instance(path: Path, feed_url: str, *, demo: bool = False, format: str = "hsds-json") -> Path:
     """A data directory (the demo city in it if asked) with the feed `bench` added."""
     from directory.instance import init_instance
 
     init_instance(path, demo=demo)
     subprocess.run(
         [sys.executable, "-m", "directory", "feeds", "add", "bench", feed_url,
-         "--format", "hsds-json", "--allow-private", "--data-dir", str(path)],
+         "--format", format, "--allow-private", "--data-dir", str(path)],
         check=True, capture_output=True,
     )  # fmt: skip
     return path
 
 
-def first_source(n: int) -> None:
+def first_source(n: int) -> dict:
     with feed_in_its_own_process(n) as feed_url, tempfile.TemporaryDirectory() as tmp:
         data_dir = _new_instance(Path(tmp) / "var", feed_url)
         baseline = measure_in_child("bench.sync", "baseline", str(n), str(Path(tmp) / "floor.db"))
@@ -120,6 +127,18 @@ def first_source(n: int) -> None:
     print(f"  first sync / floor: {first['seconds'] / baseline['seconds']:.2f}x (target ≤ 3x)")
     print(f"  unchanged / first:  {100 * again['seconds'] / first['seconds']:.1f}% (target < 5%)")
     print(f"  peak memory:        {max(first['peak_mb'], again['peak_mb']):.0f} MB (target < 300 MB)")
+    return first
+
+
+def csv_package(n: int, json_first: dict) -> None:
+    with feed_in_its_own_process(n, package=True) as feed_url, tempfile.TemporaryDirectory() as tmp:
+        data_dir = _new_instance(Path(tmp) / "var", feed_url, format="hsds-csv")
+        first = measure_in_child("bench.sync", "sync", str(data_dir))
+    print(f"sync of the same {n} services as a CSV datapackage (a CSV per HSDS 3.0 table) on loopback")
+    print(f"  first sync:     {first['seconds']:8.2f} s  {n / first['seconds']:8.0f} records/s"
+          f"  peak {first['peak_mb']:6.1f} MB  {first['result']['result']}, {first['result']['created']} created")
+    print(f"  CSV / JSON time:    {first['seconds'] / json_first['seconds']:.2f}x (target ≤ 1.5x)")
+    print(f"  peak memory:        {first['peak_mb']:.0f} MB (target < 300 MB)")
 
 
 def second_source(n: int) -> None:

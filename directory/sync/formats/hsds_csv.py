@@ -11,7 +11,6 @@ package, in the 3.0 layout or the older 1.1 one (mapped by `hsds_v1`).
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import sqlite3
@@ -20,10 +19,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from directory.hsds.assemble import assemble, fetch_row
-from directory.hsds.nested import CHILDREN
+from directory.hsds.assemble import assemble
 from directory.hsds.tables import Table, coerce_value, hsds_tables
-from directory.sync.formats import hsds_v1
+from directory.sync.formats import assemble_batch, hsds_v1
 from directory.sync.formats.base import Fetch, FormatOptions, Parsed, Rejected
 from directory.sync.formats.checks import check
 from directory.sync.formats.datapackage import PackageTable, package_tables
@@ -218,37 +216,33 @@ def read(fetch: Fetch, url: str, options: FormatOptions) -> Iterator[Parsed]:
 
 
 def package_services(memory: sqlite_utils.Database, rejected: list[Rejected]) -> Iterator[Parsed]:
-    """Nested services of a loaded package, a batch at a time; rows set aside come first."""
+    """Nested services of a loaded package, a batch at a time; rows set aside come first.
+
+    Each batch is read a table at a time (assemble_batch.py), not a row at a time, and
+    each service gets its own copy of its organization (with its phones, contacts…).
+    """
     service_ids = [row[0] for row in memory.execute("SELECT id FROM services ORDER BY rowid").fetchall()]
-    organizations: dict[str, dict | None] = {}
     first = True
     for ids in batches(service_ids) if service_ids else [[]]:
+        services = assemble_batch.load(memory, "services", ids)
+        organizations = _organization(
+            memory, [row["organization_id"] for row in services.rows.values() if "organization_id" in row]
+        )
         pairs = []
         for service_id in ids:
-            record = assemble(memory, "services", service_id)
-            organization_id = record.get("organization_id")
-            if organization_id is not None:
-                if organization_id not in organizations:
-                    organizations[organization_id] = _organization(memory, organization_id)
-                if organizations[organization_id] is not None:
-                    record["organization"] = copy.deepcopy(organizations[organization_id])
+            record = services.record(service_id)
+            organization = organizations.record(record.get("organization_id"))
+            if organization is not None:
+                record["organization"] = organization
             pairs.append((record, record))
         good, bad = check(pairs)
         yield Parsed(records=good, rejected=(rejected if first else []) + bad)
         first = False
 
 
-def _organization(memory: sqlite_utils.Database, organization_id: str) -> dict | None:
-    record = fetch_row(memory, "organizations", organization_id)
-    if record is None:
-        return None
-    for child in CHILDREN["organizations"]:
-        if child.key in ORGANIZATION_CHILDREN:
-            ids = memory.execute(
-                f"SELECT id FROM [{child.table}] WHERE [{child.fk}] = ? ORDER BY rowid", [organization_id]
-            ).fetchall()
-            record[child.key] = [assemble(memory, child.table, row[0]) for row in ids]
-    return record
+def _organization(memory: sqlite_utils.Database, organization_ids: list[str]) -> assemble_batch.Loaded:
+    """The organizations of a batch of services, with the children worth carrying with each service."""
+    return assemble_batch.load(memory, "organizations", organization_ids, only=ORGANIZATION_CHILDREN)
 
 
 def _rows_of(tables: list[PackageTable], name: str):

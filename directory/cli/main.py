@@ -13,6 +13,7 @@ from directory.cli import commands, users
 from directory.cli import notices as notices_cli
 from directory.cli import ops as ops_cli
 from directory.cli import push as push_cli
+from directory.cli import terms as terms_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     notices_cli.add_parser(sub, common)
     push_cli.add_parser(sub, common)
+    terms_cli.add_parser(sub, common)
     users.add_parsers(sub, common)
     ops_cli.add_parsers(sub, common)
     return parser

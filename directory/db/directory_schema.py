@@ -216,3 +216,36 @@ def create_notices(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX idx_notices_category_id ON notices (category_id)")
     db.execute("CREATE INDEX idx_notices_service_id ON notices (service_id)")
+
+
+def create_feed_terms(db: sqlite_utils.Database) -> None:
+    """Version 8: the terms a feed tags services with that map to no Harbour term.
+
+    `feed_term_services` says which of the feed's services carry each (a term mapped
+    later is applied to them at once); `feed_terms` is the to-do list staff see, each
+    term with how many live services carry it and the Harbour term suggested for it.
+    Public like the feeds themselves: the terms are the feed's published data.
+    """
+    db.execute(
+        """CREATE TABLE feed_terms (
+            feed TEXT NOT NULL REFERENCES feeds (name) ON DELETE CASCADE,
+            scheme TEXT NOT NULL,
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            services INTEGER NOT NULL DEFAULT 0,
+            suggested_term_id TEXT REFERENCES taxonomy_terms (id),
+            PRIMARY KEY (feed, scheme, code, label)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_feed_terms_suggested_term_id ON feed_terms (suggested_term_id)")
+    db.execute(
+        """CREATE TABLE feed_term_services (
+            feed TEXT NOT NULL REFERENCES feeds (name) ON DELETE CASCADE,
+            scheme TEXT NOT NULL,
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            service_id TEXT NOT NULL,
+            PRIMARY KEY (feed, scheme, code, label, service_id)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_feed_term_services_service_id ON feed_term_services (service_id)")

@@ -24,6 +24,7 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
     directory_schema.create_feed_tables,
     directory_schema.create_notices,
     sync_schema.create_contact_keys,
+    directory_schema.create_feed_terms,
 ]
 
 PRIVATE_MIGRATIONS: list[Migration] = [
@@ -33,6 +34,7 @@ PRIVATE_MIGRATIONS: list[Migration] = [
     private_schema.create_edit_tables,
     private_schema.create_push_tables,
     sync_schema.create_feed_pages,
+    sync_schema.allow_placeholder_reviews,
 ]
 
 

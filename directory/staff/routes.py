@@ -19,6 +19,7 @@ FEATURES: list[str] = [
     "directory.staff.review",  # conflicts and possible duplicates the sync engine queued
     "directory.staff.notices",  # urgent notices
     "directory.staff.feeds",  # publishers' own feeds, runs and reports
+    "directory.staff.terms",  # a feed's unmapped terms, mapped onto Harbour categories
     "directory.staff.bulk",  # CSV export, and import with a preview
 ]
 

@@ -1,4 +1,4 @@
-"""The review queue in private.db: conflicts and possible duplicates for a human to decide."""
+"""The review queue in private.db: conflicts, possible duplicates and placeholder organizations for a human to decide."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlite_utils
 
 from directory.clock import now_iso
 
-KINDS = ("conflict", "duplicate")
+KINDS = ("conflict", "duplicate", "placeholder_organization")
 
 
 def open_review(private: sqlite_utils.Database, kind: str, table: str, record_id: str, details: dict) -> bool:

@@ -15,10 +15,12 @@ from directory.store import Source
 from directory.store.overrides import apply_overrides
 from directory.store.records import content_hash, save_records
 from directory.store.review import open_review
+from directory.sync import placeholders
 from directory.sync.duplicates import find_duplicates
 from directory.sync.duplicates.index import refresh as refresh_contact_keys
 from directory.sync.duplicates.neighbours import neighbours_of
 from directory.sync.normalise import InvalidRecord, NormaliseContext, Normalised, normalise_service
+from directory.sync.problems import Problem
 from directory.sync.quarantine import quarantine
 from directory.sync.report import RunReport
 
@@ -171,6 +173,7 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
     known_by_id = known_records(db, source, [i for i in seen_as_ids if i])
     touched: list[str] = []
     to_save: list[tuple[dict, str | None, str | None]] = []
+    pointing: list[tuple] = []  # (record, organizations it points at without carrying them, source id)
     saving: list[tuple[int, object, str]] = []  # (result index, raw, source id) of each record in to_save
     for raw, seen_as, ahead in zip(raws, seen_as_ids, prepared):
         digest = ahead.digest if ahead is not None else content_hash(raw)
@@ -188,7 +191,8 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
             else:
                 normalised = normalise_service(raw, ctx)
         except InvalidRecord as error:
-            report.problems.extend(_about(error.problems, seen_as))
+            # What was repaired or dropped on the way does not matter: the record is set aside whole.
+            report.problems.extend(_about([p for p in error.problems if p.kind not in _MOOT], seen_as))
             _quarantine(private, source, seen_as, raw, error.reasons, report)
             results.append(Landed(seen_as, seen_as, False, digest))
             continue
@@ -216,10 +220,14 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
             continue
         if overridden is None or record["id"] in overridden:
             apply_overrides(private, "services", record, source.name)
+        report.term_uses[record["id"]] = normalised.unmapped_terms or ()  # () is shared: a big run stays small
         saving.append((len(results), raw, source_id))
         to_save.append((record, source_id, digest))
+        pointing.append((record, normalised.organization_references, source_id))
         results.append(Landed(seen_as, source_id, True, digest))
     touch_seen(db, source, touched)
+    placeholders.place(db, private, pointing, source, ctx, report)
+    _drop_absent_locations(db, pointing, report)
     notes: list[str] = []
     for (index, raw, source_id), outcome in zip(saving, save_records(db, "services", to_save, source, notes)):
         if isinstance(outcome, RecordError):
@@ -227,6 +235,8 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
             results[index].ok = False
         else:
             setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+    report.problems.extend(Problem("repaired", note) for note in notes)  # links to records that do not exist
+    placeholders.release(private, [item[0] for item, (index, _, _) in zip(to_save, saving) if results[index].ok])
     return results
 
 
@@ -282,9 +292,48 @@ def _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, re
     return False
 
 
+def _drop_absent_locations(db: sqlite_utils.Database, landing: list[tuple], report: RunReport) -> None:
+    """A service-at-location naming a location neither the record nor the directory holds is dropped, not the service."""
+    named = {
+        sal["location_id"]
+        for record, _, _ in landing
+        for sal in record.get("service_at_locations") or []
+        if sal.get("location_id") and not isinstance(sal.get("location"), dict)
+    }
+    if not named:
+        return
+    carried = {
+        sal["location"]["id"]
+        for record, _, _ in landing
+        for sal in record.get("service_at_locations") or []
+        if isinstance(sal.get("location"), dict)
+    }
+    absent = named - carried - placeholders.present(db, "locations", list(named - carried))
+    if not absent:
+        return
+    for record, _, source_id in landing:
+        kept = []
+        for index, sal in enumerate(record.get("service_at_locations") or []):
+            if sal.get("location_id") in absent and not isinstance(sal.get("location"), dict):
+                report.problems.add(Problem(
+                    "dropped_children",
+                    f"service.service_at_locations[{index}]: location {sal['location_id']} is neither in the feed"
+                    " nor in the directory; service at location dropped",
+                    record=source_id, field="service_at_location.location_id",
+                ))  # fmt: skip
+            else:
+                kept.append(sal)
+        if "service_at_locations" in record:
+            record["service_at_locations"] = kept
+
+
+_MOOT = ("repaired", "dropped_children")  # kinds that say nothing about a record set aside whole
+
+
 def _quarantine(private, source: Source, source_id, raw, reasons: list[str], report: RunReport) -> None:
     quarantine(private, source.name, source_id, raw, reasons, report.run_id)
     report.quarantined += 1
+    report.problems.add(Problem("set_aside", "; ".join(reasons), record=source_id, field="services"))
 
 
 def _about(problems: list, source_id: str | None) -> list:

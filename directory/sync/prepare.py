@@ -135,8 +135,8 @@ def _start_helper() -> subprocess.Popen:
 def _prepared(item: tuple) -> Prepared:
     digest, kind, *rest = item
     if kind == "ok":
-        record, warnings, unmapped, source_id, problems = rest
-        return Prepared(digest, Normalised(record, warnings, unmapped, source_id, problems))
+        record, warnings, unmapped, source_id, problems, references = rest
+        return Prepared(digest, Normalised(record, warnings, unmapped, source_id, problems, references))
     if kind == "invalid":
         reasons, warnings, source_id, problems = rest
         return Prepared(digest, InvalidRecord(reasons, warnings=warnings, source_id=source_id, problems=problems))
@@ -148,7 +148,8 @@ def _wire(prepared: Prepared) -> tuple:
     found = prepared.normalised
     if isinstance(found, Normalised):
         return (
-            prepared.digest, "ok", found.record, found.warnings, found.unmapped_terms, found.source_id, found.problems
+            prepared.digest, "ok", found.record, found.warnings, found.unmapped_terms, found.source_id, found.problems,
+            found.organization_references,
         )
     if isinstance(found, InvalidRecord):
         return (prepared.digest, "invalid", found.reasons, found.warnings, found.source_id, found.problems)

@@ -33,10 +33,13 @@ class RunReport:
     unmapped_terms: set = field(default_factory=set)
     run_id: int | None = None
     problems: ProblemLog = field(default_factory=ProblemLog)
+    # {service id: its unmapped (scheme, code, label)} for each service saved: kept by taxonomy/feed_terms.py
+    term_uses: dict = field(default_factory=dict, repr=False)
 
     def as_json(self) -> dict:
         data = asdict(self)
         data.pop("problems")
+        data.pop("term_uses")
         terms = sorted(" / ".join(str(p) for p in term if p) for term in self.unmapped_terms)
         data.update(self.problems.as_json())  # one key per kind of problem: {"count", "examples"}
         data["unmapped_terms"]["terms"] = terms

@@ -16,7 +16,7 @@ import gc
 import os
 import sqlite3
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import sqlite_utils
 
@@ -40,6 +40,7 @@ from directory.sync.pages import PageMemo
 from directory.sync.prepare import Pending, Preparer
 from directory.sync.quarantine import quarantine, release
 from directory.sync.report import Progress, RunReport, finish_run, start_run
+from directory.taxonomy.feed_terms import settle_terms
 
 # Formats that are one document: a 304 for the feed URL means the whole feed is unchanged.
 # (A paged API's first page can be unchanged while a later one is not.)
@@ -81,6 +82,10 @@ def sync_feed(instance: Instance, name: str, *, progress: bool = False) -> RunRe
         except sqlite3.DatabaseError as error:
             report.result, report.errors = "failed", report.errors + 1
             report.message = f"feed {name}: database error: {error}"
+        if report.result != "not_modified":
+            # The feed's unmapped terms and uncategorised services, kept for staff and reported.
+            with suppress(sqlite3.DatabaseError):  # the run's outcome stands; its next run recounts
+                settle_terms(db, name, report)
         finish_run(db, report)
         return report
     finally:
@@ -96,6 +101,7 @@ def _run(
     ctx = NormaliseContext(
         feed_name=feed.name, region=settings.country, timezone=settings.timezone,
         categories=CategoryMapper.from_db(db),
+        publisher=(db.execute("SELECT name FROM organizations WHERE id = ?", [feed.publisher_id]).fetchone() or [None])[0],
     )
     fetch = _fetcher(feed, validators)
     check_duplicates = other_sources_exist(db, source)

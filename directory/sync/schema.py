@@ -30,3 +30,26 @@ def create_feed_pages(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (feed_name, url)
         )"""
     )
+
+
+def allow_placeholder_reviews(db: sqlite_utils.Database) -> None:
+    """private.db: the review queue also holds placeholder organizations (see sync/placeholders.py).
+
+    SQLite cannot change a CHECK constraint in place: the table is rebuilt with its rows.
+    """
+    db.execute(
+        """CREATE TABLE review_queue_new (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('conflict', 'duplicate', 'placeholder_organization')),
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            details TEXT NOT NULL,
+            opened TEXT NOT NULL,
+            closed TEXT,
+            resolution TEXT
+        )"""
+    )
+    db.execute("INSERT INTO review_queue_new SELECT * FROM review_queue")
+    db.execute("DROP TABLE review_queue")
+    db.execute("ALTER TABLE review_queue_new RENAME TO review_queue")
+    db.execute("CREATE INDEX idx_review_queue_record ON review_queue (record_id)")

@@ -81,6 +81,28 @@ EXTENSION_TABLES = {
             "message": "What went wrong or needs a look, in plain words.",
         },
     ),
+    "feed_terms": (
+        "Harbour extension: terms a feed tags services with that match no Harbour category or attribute yet,"
+        " each with a suggested one that staff may accept.",
+        {
+            "feed": "The feed that sends the term.",
+            "scheme": "The term's vocabulary, as the feed names it (normalised).",
+            "code": "The term's code in that vocabulary ('' when the feed sends only a label).",
+            "label": "The term's name as the feed sends it ('' when it sends only a code).",
+            "services": "How many of the feed's current services carry the term.",
+            "suggested_term_id": "The Harbour term suggested for it by name (staff decide; never applied alone).",
+        },
+    ),
+    "feed_term_services": (
+        "Harbour extension: which of a feed's services carry each of its unmapped terms.",
+        {
+            "feed": "The feed that sends the term.",
+            "scheme": "The term's vocabulary.",
+            "code": "The term's code.",
+            "label": "The term's name.",
+            "service_id": "A service of the feed that carries it.",
+        },
+    ),
     "notices": (
         "Harbour extension: urgent notices (closures, warnings, new services) shown on top in the app.",
         {
@@ -212,6 +234,7 @@ TABLE_OPTIONS: dict[str, dict] = {
     "sync_runs": {"sort_desc": "id", "facets": ["feed", "result"]},
     "term_details": {"sort": "sort_order", "facets": ["kind"]},
     "taxonomy_mappings": {"facets": ["scheme"]},
+    "feed_terms": {"sort_desc": "services", "facets": ["feed", "scheme"]},
     "sqlite_sequence": {"hidden": True},  # SQLite's own counter for the change log
     # Duplicate detection's index of the published contact details, and how far it has caught up.
     "contact_keys": {"hidden": True},

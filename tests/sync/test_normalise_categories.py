@@ -40,6 +40,9 @@ MAPPED = [
     ("feed", "", "Aide juridique", "legal"),
     ("feed", "", "المساعدة القانونية", "legal"),
     ("feed", "", "Юридична допомога", "legal"),
+    ("Kingsmere 211 Taxonomy", "BD-1800.2000-620", "Brown Bag Food Programs", "food-banks"),  # AIRS by shape
+    ("", "LV-1600.1500", None, "health-dental"),  # and by longest prefix
+    ("airs", "YF-3000.7000", "Refugees", "for-migrants"),
 ]
 
 
@@ -189,3 +192,10 @@ def test_a_normalised_record_with_categories_is_stored_and_listed_under_its_harb
         [result.record["id"]],
     ).fetchall()
     assert [code for (code,) in rows] == ["food-banks", "free"]
+
+
+def test_an_airs_code_under_a_vocabulary_of_its_own_becomes_a_harbour_category_of_the_record(mapper):
+    record = _service([_category("BD-1800.2000-620", "Brown Bag Food Programs", "Kingsmere 211 Taxonomy")])
+    result = normalise_service(record, _ctx(mapper))
+    assert [a["taxonomy_term_id"] for a in result.record["attributes"]] == [term_id("food-banks")]
+    assert result.unmapped_terms == set()

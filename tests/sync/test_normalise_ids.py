@@ -166,3 +166,14 @@ def test_attribute_ids_come_from_their_record_and_harbour_term():
     first = normalise_service(record, ctx).record["attributes"][0]
     assert first["id"] == normalise_service(other, ctx).record["attributes"][0]["id"]
     assert uuid.UUID(first["id"])
+
+
+def test_a_child_without_an_id_changed_in_place_keeps_its_id_and_another_number_is_another_phone():
+    def ids(phone: dict, closes_at: str = "12") -> tuple[str, str]:
+        schedule = {"byday": "MO", "opens_at": "9", "closes_at": closes_at}
+        clean = normalise_service(_record() | {"phones": [phone], "schedules": [schedule]}, _ctx()).record
+        return clean["phones"][0]["id"], clean["schedules"][0]["id"]
+
+    first = ids({"number": "01632 960000"})
+    assert ids({"number": "01632 960000", "description": "Reception"}, closes_at="13") == first
+    assert ids({"number": "01632 960001"})[0] != first[0]

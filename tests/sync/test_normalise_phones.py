@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.sync.normalise import InvalidRecord, NormaliseContext, normalise_service
+from directory.sync.normalise import NormaliseContext, normalise_service
 from directory.sync.normalise.categories import CategoryMapper
 from directory.sync.normalise.context import Notes
 from directory.sync.normalise.phones import format_number, normalise_phone
@@ -146,10 +146,12 @@ def test_a_numeric_number_from_a_spreadsheet_is_read_as_a_national_number():
     assert result.record["phones"][0]["number"] == "+441632960123"
 
 
-def test_a_phone_without_a_number_refuses_the_record():
-    with pytest.raises(InvalidRecord) as error:
-        normalise_service(_service(phones=[{"id": "p1", "type": "voice"}]), _ctx())
-    assert error.value.reasons == ["service.phones[0]: number is required by HSDS but missing"]
+def test_a_phone_without_a_number_is_dropped_with_its_reason_and_the_record_kept():
+    result = normalise_service(_service(phones=[{"id": "p1", "type": "voice"}]), _ctx())
+    assert result.record["phones"] == []
+    [problem] = [p for p in result.problems if p.kind == "dropped_children"]
+    assert problem.what == "service.phones[0]: number is required by HSDS but missing; phone dropped"
+    assert problem.field == "phones.number"
 
 
 def test_a_dropped_phone_leaves_the_other_phones_and_a_warning():

@@ -72,10 +72,10 @@ def test_the_official_example_with_real_coordinates_is_accepted_and_flattens_for
     }
 
 
-def test_every_reason_a_record_cannot_be_stored_is_listed_at_once():
+def test_every_reason_a_record_cannot_be_stored_is_listed_at_once_and_only_its_own_fields_refuse_it():
     record = {
         "id": "bad-1",
-        "status": "active",
+        "status": "sort of",
         "organization": {"id": "o1", "description": "No name"},
         "phones": [{"id": "p1"}],
         "service_at_locations": [
@@ -93,13 +93,11 @@ def test_every_reason_a_record_cannot_be_stored_is_listed_at_once():
     }
     with pytest.raises(InvalidRecord) as error:
         normalise_service(record, _ctx())
+    # The bad organization, phone, address and schedule would each be dropped; the service's own
+    # fields are what refuse it.
     assert error.value.reasons == [
-        "service.schedules[0]: opens_at is an impossible time: '25:00' is not a time of day",
+        "service: status 'sort of' is not one of active, inactive, defunct, temporarily closed",
         "service: name is required by HSDS but missing",
-        "service.organization: name is required by HSDS but missing",
-        "service.phones[0]: number is required by HSDS but missing",
-        "service.service_at_locations[0].location.addresses[0]: city is required by HSDS but missing",
-        "service.service_at_locations[0].location.addresses[0]: postal_code is required by HSDS but missing",
     ]
 
 
@@ -123,14 +121,15 @@ def test_an_organization_with_only_a_name_gets_the_name_as_its_required_descript
     assert result.warnings == ["service.organization: no description; used its name"]
 
 
-def test_an_organization_with_neither_name_nor_description_is_refused_for_both():
+def test_an_organization_with_neither_name_nor_description_is_dropped_and_its_id_kept_as_a_reference():
     record = {"id": "s", "name": "S", "status": "active", "organization": {"id": "o", "email": "a@b.org"}}
-    with pytest.raises(InvalidRecord) as error:
-        normalise_service(record, _ctx())
-    assert error.value.reasons == [
-        "service.organization: name is required by HSDS but missing",
-        "service.organization: description is required by HSDS but missing",
+    result = normalise_service(record, _ctx())
+    assert "organization" not in result.record
+    assert result.warnings == [
+        "service.organization: name, description are required by HSDS but missing; organization dropped"
     ]
+    [(organization_id, reference)] = result.organization_references.items()
+    assert result.record["organization_id"] == organization_id and reference.reference == "o"
 
 
 def test_a_record_that_is_not_an_object_is_refused():
@@ -167,6 +166,7 @@ def test_fixable_problems_are_fixed_and_warned_about_not_refused():
         "service: maximum_age 'old' is not a number; dropped",
         "service: last_modified 'yesterday' is not an ISO 8601 date and time; dropped",
         "service.phones: must be a list; read the single object as one item",
+        "service.phones: 1 without an id; each given a stable one derived from its service and what it is",
     ]
 
 
@@ -232,6 +232,10 @@ def test_missing_location_and_address_types_are_filled_with_warnings():
     assert result["warnings"] == [
         "service.service_at_locations[0].location: no location_type; taken as physical",
         "service.service_at_locations[0].location.addresses[0]: no address_type; taken as physical",
+        "service.service_at_locations[0].location.addresses: 1 without an id; each given a stable one derived"
+        " from its location and what it is",
+        "service.service_at_locations: 1 without an id; each given a stable one derived from its service and"
+        " what it is",
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.sync.normalise import InvalidRecord, NormaliseContext, normalise_service
+from directory.sync.normalise import NormaliseContext, normalise_service
 from directory.sync.normalise.categories import CategoryMapper
 from directory.sync.normalise.context import Notes
 from directory.sync.normalise.schedules import normalise_schedule
@@ -266,12 +266,11 @@ def test_schedules_under_locations_and_service_at_locations_are_normalised_and_c
             }
         ],
     }
-    with pytest.raises(InvalidRecord) as error:
-        normalise_service(record, _ctx())
-    assert error.value.reasons == [
-        "service.service_at_locations[0].location.schedules[0]: opens_at is an impossible time: '9:75' has 75 minutes"
-    ]
+    result = normalise_service(record, _ctx())
+    # A schedule that cannot be is dropped with its reason; the service lands.
     assert (
-        "service.service_at_locations[0].schedules[0]: open from 21:00 to 07:00 crosses midnight"
-        in error.value.warnings
+        "service.service_at_locations[0].location.schedules[0]: opens_at is an impossible time: '9:75' has 75"
+        " minutes; schedule dropped" in result.warnings
     )
+    assert result.record["service_at_locations"][0]["location"]["schedules"] == []
+    assert "service.service_at_locations[0].schedules[0]: open from 21:00 to 07:00 crosses midnight" in result.warnings

@@ -26,6 +26,7 @@ from directory.staff.accounts.templating import render
 from directory.staff.audit import record_change
 from directory.staff.auth import check_csrf, require_actor, require_organization, writes
 from directory.staff.feeds import registry
+from directory.staff.terms.section import terms_section
 from directory.sync.errors import FetchError
 from directory.sync.feeds import Feed, FeedError, add_feed
 from directory.sync.redact import redact_url, redact_urls
@@ -179,6 +180,7 @@ def _detail_page(instance, request, actor, values: dict | None, error: str | Non
             "values": values or {"url": _shown_url(actor, feed.url), "format": feed.format,
                                  "mapping": _yaml(feed.mapping) if feed.mapping else ""},
         }  # fmt: skip
+        context["terms"] = terms_section(db, actor, name, feed.publisher_id, request.query_params.get("terms"))
     return render(request, "feeds/detail.html", context, status_code=status)
 
 

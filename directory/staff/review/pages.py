@@ -45,6 +45,7 @@ def routes(instance: Instance) -> list:
         return render(request, "review/index.html", {
             "conflicts": [i for i in items if i["kind"] == "conflict"],
             "duplicates": [i for i in items if i["kind"] == "duplicate"],
+            "placeholders": [i for i in items if i["kind"] == "placeholder_organization"],
             "done": request.query_params.get("done"),
         })  # fmt: skip
 

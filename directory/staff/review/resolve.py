@@ -8,7 +8,8 @@
   the new listing's source as a second provenance and a staff-decided link (the
   sync engine then keeps the two together), and the new listing is withdrawn for
   its source;
-- dismiss: not the same service, or nothing to do; the item is closed.
+- dismiss: not the same service, or nothing to do, or (a placeholder organization)
+  staff named the organization or asked the publisher to send it; the item is closed.
 
 Directory writes go through the store; each item is closed with its resolution.
 """
@@ -27,6 +28,7 @@ from directory.store.review import close_review
 ACTIONS = {
     "conflict": ("accept", "keep"),
     "duplicate": ("merge", "dismiss"),
+    "placeholder_organization": ("dismiss",),  # staff fixed the organization, or asked the publisher to
 }
 
 

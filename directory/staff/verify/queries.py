@@ -148,7 +148,7 @@ def raw_name(raw_text: str) -> str:
 
 
 def review_counts(private: sqlite_utils.Database) -> dict[str, int]:
-    counts = {"conflict": 0, "duplicate": 0}
+    counts = {"conflict": 0, "duplicate": 0, "placeholder_organization": 0}
     for kind, count in private.execute(
         "SELECT kind, count(*) FROM review_queue WHERE closed IS NULL GROUP BY kind"
     ).fetchall():

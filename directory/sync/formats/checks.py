@@ -1,7 +1,8 @@
 """What a nested service must be before it leaves a format: checked, never repaired.
 
 A format hands on records whose shape the store can take: a service with an id
-and a name, every nested object an object with an id, lists where lists belong,
+and a name, every nested object an object (one without an id gets a stable one
+from the normaliser), lists where lists belong,
 single values where columns are, numbers where HSDS wants numbers. Anything else
 is a `Rejected` with every reason, so one bad record never stops a feed. Values
 themselves (phones, languages, codes, HTML in descriptions) are the normaliser's.
@@ -59,7 +60,8 @@ def _problems(table: str, record: object, path: str) -> list[str]:
     problems = []
     record_id = record.get("id")
     if record_id is None or (isinstance(record_id, str) and not record_id.strip()):
-        problems.append(f"{where}: 'id' is missing")
+        if not path:  # a nested record without one is given a stable id by the normaliser
+            problems.append(f"{where}: 'id' is missing")
     elif not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
         problems.append(f"{where}: 'id' must be text, not {_kind(record_id)}")
     spec = hsds_tables()[table]

@@ -1,12 +1,14 @@
 """HSDS tabular datapackage: CSV files, read into nested records.
 
-The CSV rows are loaded into an in-memory SQLite database with the directory's own
+The CSV rows are loaded into a scratch SQLite database (a temporary file) with the directory's own
 table shapes, then assembled into nested records by the same code that serves the
 HSDS API, so a datapackage and a JSON feed go through one merge.
 
 `harbour import` reads a folder (`parse_folder`); the `hsds-csv` feed format
 (`read`) fetches a `datapackage.json` and the CSV files it lists, or a zip of a
-package, in the 3.0 layout or the older 1.1 one (mapped by `hsds_v1`).
+package, in the 3.0 layout or the older 1.1 one (mapped by `hsds_v1`). It forgives
+what real packages get wrong and says so: files found elsewhere than declared
+(`datapackage`), id-less children, broken rows and orphans (`package_rows`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,18 @@ import sqlite_utils
 
 from directory.hsds.assemble import assemble
 from directory.hsds.tables import Table, coerce_value, hsds_tables
+from directory.sync.errors import FetchError
 from directory.sync.formats import assemble_batch, hsds_v1
 from directory.sync.formats.base import Fetch, FormatOptions, Parsed, Rejected
 from directory.sync.formats.checks import check
-from directory.sync.formats.datapackage import PackageTable, package_tables
+from directory.sync.formats.datapackage import PackageTable, folder_package, package_tables
 from directory.sync.formats.errors import FormatError
+from directory.sync.formats.hsds_v1 import canonical_table
 from directory.sync.formats.messages import one_line_errors
+from directory.sync.formats.package_files import is_absent
+from directory.sync.formats.package_rows import Parents, prepared_rows
 from directory.sync.formats.shapes import batches
+from directory.sync.problems import Problem
 
 # Top-level records besides services that a datapackage may hold on their own.
 STANDALONE_TABLES = ("taxonomies", "taxonomy_terms", "organizations", "locations")
@@ -67,27 +74,41 @@ def empty_tables() -> sqlite_utils.Database:
 def insert_rows(
     memory: sqlite_utils.Database,
     table_name: str,
-    rows: Iterable[tuple[str, dict]],
+    rows: Iterable[tuple[object, dict]],
     rejected: list[Rejected] | None = None,
+    parents: Parents | None = None,
 ) -> None:
     """Add (where, row) pairs to one table, typed as HSDS says; `where` names the line for errors.
 
     A bad row raises FormatError (an import is all or nothing), or, given a `rejected`
-    list, is set aside there with its reason while the rest goes on (a feed sync).
+    list, is set aside there with its reason, file and line while the rest goes on (a
+    feed sync). Given `parents`, a child whose parent is absent is dropped and reported.
     """
     table = hsds_tables()[table_name]
     for where, row in rows:
         try:
-            _insert(memory, table, where, row)
+            values = _typed_row(table, where, row)
+            if parents is not None and not parents.keeps(table_name, where, values):
+                continue
+            _insert(memory, table, where, values)
         except FormatError as error:
             if rejected is None:
                 raise
             record_id = row.get("id") if isinstance(row, dict) else None
-            rejected.append(Rejected(None if record_id is None else str(record_id), row, [str(error)]))
+            rejected.append(
+                Rejected(
+                    None if record_id is None else str(record_id),
+                    row,
+                    [str(error)],
+                    file=getattr(where, "file", None),
+                    line=getattr(where, "line", None),
+                )
+            )
+            if parents is not None:
+                parents.set_aside(table_name, record_id)
 
 
-def _insert(memory: sqlite_utils.Database, table: Table, where: str, row: object) -> None:
-    values = _typed_row(table, where, row)
+def _insert(memory: sqlite_utils.Database, table: Table, where: object, values: dict) -> None:
     columns = ", ".join(f"[{c}]" for c in values)
     try:
         memory.conn.execute(
@@ -98,7 +119,7 @@ def _insert(memory: sqlite_utils.Database, table: Table, where: str, row: object
         raise FormatError(f"{where}: id {values['id']} appears twice") from None
 
 
-def _typed_row(table: Table, where: str, row: object) -> dict:
+def _typed_row(table: Table, where: object, row: object) -> dict:
     if not isinstance(row, dict):
         raise FormatError(f"{where}: a row must be an object, not {type(row).__name__}")
     record_id = row.get("id")
@@ -189,30 +210,46 @@ def parse_folder(folder: Path) -> list[tuple[str, dict]]:
 # Children of an organization worth carrying with each of its services; its locations
 # and programs come through the service itself.
 ORGANIZATION_CHILDREN = ("phones", "contacts", "funding", "organization_identifiers", "attributes")
-TABLE_ALIASES = {"service_at_locations": "service_at_location", "services_at_location": "service_at_location"}
+TABLE_ALIASES = hsds_v1.ALIASES
 
 
 @one_line_errors
 def read(fetch: Fetch, url: str, options: FormatOptions) -> Iterator[Parsed]:
-    """Services of a datapackage (its `datapackage.json` URL, or a zip of the package)."""
-    result = fetch(url)
-    if result.not_modified:
-        yield Parsed(not_modified=True)
-        return
-    tables = package_tables(fetch, result)
-    names = {t.name for t in tables}
-    if "services" not in names:
-        raise FormatError(f"{result.url}: the package has no services table (services.csv)")
-    rejected: list[Rejected] = []
-    memory = empty_tables()
-    if hsds_v1.is_v1(names):
-        v1 = {name: _rows_of(tables, name) for name in names}
-        for target, where, row in hsds_v1.convert_tables(v1):
-            insert_rows(memory, target, [(where, row)], rejected)
+    """Services of a datapackage (its `datapackage.json` URL, or a zip of the package).
+
+    Tables of any HSDS version go through one conversion (`hsds_v1.convert_tables`); what
+    reading repaired or dropped comes with the first batch as `Parsed.problems`.
+    """
+    try:
+        result = fetch(url)
+    except FetchError as error:
+        if not (is_absent(error) and url.endswith("/datapackage.json")):
+            raise
+        package = folder_package(fetch, url)  # a folder of CSV files that never had a descriptor
     else:
-        for table in _known_v3(tables):
-            insert_rows(memory, TABLE_ALIASES.get(table.name, table.name), table.rows(), rejected)
-    yield from package_services(memory, rejected)
+        if result.not_modified:
+            yield Parsed(not_modified=True)
+            return
+        package = package_tables(fetch, result)
+    memory = empty_tables()
+    rejected: list[Rejected] = []
+    parents = Parents(memory)
+    repaired: list[Problem] = []
+    sources = {
+        name: _rows_of(package.tables, name, repaired, rejected)
+        for name in {canonical_table(table.name) for table in package.tables}
+    }
+    for target, where, row in hsds_v1.convert_tables(sources):
+        insert_rows(memory, target, [(where, row)], rejected, parents)
+    if "services" not in {canonical_table(name) for name in package.found}:
+        raise FormatError(
+            f"{url}: the package has no services table (services.csv): none where the"
+            " datapackage.json declares it, beside it or under data/"
+        )
+    problems = package.problems + repaired + parents.problems
+    for parsed in package_services(memory, rejected):
+        parsed.problems, problems = problems + parsed.problems, []
+        yield parsed
 
 
 def package_services(memory: sqlite_utils.Database, rejected: list[Rejected]) -> Iterator[Parsed]:
@@ -245,13 +282,7 @@ def _organization(memory: sqlite_utils.Database, organization_ids: list[str]) ->
     return assemble_batch.load(memory, "organizations", organization_ids, only=ORGANIZATION_CHILDREN)
 
 
-def _rows_of(tables: list[PackageTable], name: str):
-    """The rows of every file of one table (a resource may be split in chunks), read when asked."""
-    return lambda: (row for table in tables if table.name == name for row in table.rows())
-
-
-def _known_v3(tables: list[PackageTable]) -> Iterator[PackageTable]:
-    known = hsds_tables()
-    for table in tables:
-        if TABLE_ALIASES.get(table.name, table.name) in known:
-            yield table
+def _rows_of(tables: list[PackageTable], name: str, problems: list[Problem], rejected: list[Rejected]):
+    """The rows of every file of one table (aliases and chunks alike), read when asked, ids given."""
+    files = [table for table in tables if canonical_table(table.name) == name]
+    return lambda: prepared_rows(name, (row for table in files for row in table.rows()), problems, rejected)

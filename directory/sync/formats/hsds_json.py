@@ -42,7 +42,9 @@ def services_in(document: object, where: str = "input") -> Iterator[dict]:
             raise FormatError(f"{where}: 'contents' of the page is not a list")
         yield from _items(items, where)
     elif isinstance(document, dict) and isinstance(document.get("services"), list):
-        yield from _items(document["services"], where)
+        yield from (_under_organization(item, document) for item in _items(document["services"], where))
+    elif _is_service_at_location(document):
+        yield _with_its_location(document)
     elif isinstance(document, dict):
         yield document
     elif isinstance(document, list):
@@ -51,6 +53,27 @@ def services_in(document: object, where: str = "input") -> Iterator[dict]:
         raise FormatError(
             f"{where}: expected an HSDS service, a list of services or a page, got {type(document).__name__}"
         )
+
+
+def _under_organization(service: dict, document: dict) -> dict:
+    """A service listed inside an organization (an `/organizations/{id}` answer) belongs to it."""
+    if not isinstance(service, dict) or "id" not in document:
+        return service
+    if service.get("organization_id") or service.get("organization"):
+        return service
+    organization = {k: v for k, v in document.items() if k != "services"}
+    return {**service, "organization_id": document["id"], "organization": organization}
+
+
+def _is_service_at_location(document: object) -> bool:
+    """A `/service_at_locations/{id}` answer: the service and the location it is offered at."""
+    return isinstance(document, dict) and isinstance(document.get("service"), dict) and "name" not in document
+
+
+def _with_its_location(document: dict) -> dict:
+    service = document["service"]
+    here = {k: v for k, v in document.items() if k != "service"}
+    return {**service, "service_at_locations": [*(service.get("service_at_locations") or []), here]}
 
 
 def _items(items: list, where: str) -> Iterator[dict]:
@@ -168,7 +191,9 @@ def _document_items(document: object, where: str) -> tuple[list, bool]:
         complete = "last_page" not in document or flag(document.get("last_page"))
         return document["contents"], complete
     if isinstance(document, dict) and isinstance(document.get("services"), list):
-        return document["services"], True
+        return [_under_organization(item, document) for item in document["services"]], True
+    if _is_service_at_location(document):
+        return [_with_its_location(document)], True
     if isinstance(document, dict) and ({"id", "name"} & document.keys()):
         return [document], True
     if isinstance(document, list):

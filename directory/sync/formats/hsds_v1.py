@@ -16,6 +16,9 @@ as a 3.0 one. Values stay as sent; only the places change:
 | organizations.url | organizations.website; services.fees → fees_description |
 | payments_accepted, metadata | left out (Harbour keeps its own metadata) |
 
+3.0 tables pass as they are, so one conversion reads a package of any version, or one
+that mixes names of several (`canonical_table` folds the plural and 1.1 spellings).
+
 Ids stay as sent, except two that 1.1 lets collide once merged into one 3.0 table:
 a holiday schedule's id gets `#holiday` and a postal address's `#postal`.
 """
@@ -28,7 +31,7 @@ from itertools import chain
 
 from directory.sync.formats.shapes import split_values, text
 
-# File names only the 1.1 layout has: any of them means the package is 1.1.
+# File names only the 1.1 layout has.
 V1_ONLY_TABLES = frozenset(
     {
         "physical_addresses",
@@ -64,8 +67,33 @@ Row = dict
 Where = str
 
 
-def is_v1(table_names: set[str]) -> bool:
-    return bool(table_names & V1_ONLY_TABLES)
+# HSDS 3.0 tables the conversion hands on unchanged, after those it handles itself.
+PASSED_AS_THEY_ARE = ("required_documents", "funding", "cost_options", "organization_identifiers")
+# Other names publishers give a table (plural where HSDS says singular, 1.1 where 3.0 differs).
+ALIASES = {
+    "services_at_location": "service_at_location",
+    "service_at_locations": "service_at_location",
+    "services_at_locations": "service_at_location",
+}
+# Every table file name a package may hold that the conversion reads (1.x, 2.0 and 3.0 names).
+STANDARD_TABLES = tuple(
+    sorted(
+        (V1_TABLES - {"payments_accepted"})
+        | set(ALIASES)
+        | {"taxonomies", "taxonomy_terms", "attributes", "service_at_location", "addresses", "schedules",
+           "accessibility", *PASSED_AS_THEY_ARE}
+    )
+)  # fmt: skip
+
+
+# Tables whose rows nothing else gives an id to: each row must carry its own.
+STANDS_ALONE = frozenset({"services", "organizations", "locations", "programs", "taxonomies", "taxonomy_terms",
+                          "taxonomy"})  # fmt: skip
+
+
+def canonical_table(name: str) -> str:
+    """The name a table goes by in `convert_tables`: `services_at_location` is `service_at_location`."""
+    return ALIASES.get(name, name)
 
 
 # --- one row at a time: shared with the ORUK format ----------------------------------------------
@@ -142,10 +170,13 @@ def taxonomy_term(row: dict, default_scheme: str) -> dict:
 def convert_tables(
     tables: dict[str, Callable[[], Iterable[tuple[Where, Row]]]],
 ) -> Iterator[tuple[str, Where, Row]]:
-    """(3.0 table, where, row) for every row of a 1.1 package; unknown tables are left out.
+    """(3.0 table, where, row) for every row of a package of any HSDS version; unknown tables are left out.
 
-    `tables` gives each table's rows on demand; each is read once, one after another,
-    so a large package is never held whole (eligibility, read first, is kept by service).
+    `tables` gives each table's rows on demand, by standard name (`canonical_table`); each
+    is read once, one after another, so a large package is never held whole (eligibility,
+    read first, is kept by service). 3.0 tables pass as they are, so a package that mixes
+    names of several versions loses none. Parents come before their children, so a
+    reader can tell a child whose parent is absent as it reads it.
     """
     get = lambda name: tables[name]() if name in tables else iter(())
     eligibility = _eligibility_by_service(get("eligibility"))
@@ -161,24 +192,14 @@ def convert_tables(
         yield "services", where, service
         for term_id in split_values(service.get("taxonomy_ids"), r"\s*,\s*"):
             yield "attributes", where, _category_link(f"{service_id}#taxonomy:{term_id}", service_id, term_id)
+    yield from _same("taxonomies", get("taxonomies"))
     for where, row in get("taxonomy"):
         yield "taxonomy_terms", where, taxonomy_term(row, "feed")
-    for where, row in get("services_taxonomy"):
-        link = _category_link(row.get("id"), row.get("service_id"), row.get("taxonomy_id"))
-        link["value"] = row.get("taxonomy_detail")
-        yield "attributes", where, link
-    yield from _same("service_at_location", chain(get("services_at_location"), get("service_at_location")))
+    yield from _same("taxonomy_terms", get("taxonomy_terms"))
     for where, row in get("locations"):
-        yield "locations", where, {"location_type": "physical", **row}
-    for where, row in get("physical_addresses"):
-        yield "addresses", where, address(row, "physical", row.get("id"))
-    for where, row in get("postal_addresses"):
-        record_id = row.get("id")
-        yield "addresses", where, address(row, "postal", f"{record_id}#postal" if text(record_id) else None)
-    for where, row in get("regular_schedules"):
-        yield "schedules", where, {**_links(row), **regular_schedule(row)}
-    for where, row in get("holiday_schedules"):
-        yield "schedules", where, {**_links(row), **holiday_schedule(row)}
+        yield "locations", where, {"location_type": "physical", **row}  # 1.1 locations have no type
+    yield from _same("service_at_location", get("service_at_location"))
+    yield from _same("contacts", get("contacts"))
     for where, row in get("phones"):
         yield "phones", where, row
         phone_id = text(row.get("id"))
@@ -188,10 +209,20 @@ def convert_tables(
                 where,
                 {"id": f"{phone_id}#language:{name}", "phone_id": phone_id, "name": name},
             )
+    for where, row in get("physical_addresses"):
+        yield "addresses", where, address(row, "physical", row.get("id"))
+    for where, row in get("postal_addresses"):
+        record_id = row.get("id")
+        yield "addresses", where, address(row, "postal", f"{record_id}#postal" if text(record_id) else None)
+    yield from _same("addresses", get("addresses"))
+    for where, row in get("regular_schedules"):
+        yield "schedules", where, {**_links(row), **regular_schedule(row)}
+    for where, row in get("holiday_schedules"):
+        yield "schedules", where, {**_links(row), **holiday_schedule(row)}
+    yield from _same("schedules", get("schedules"))
     for where, row in get("languages"):
         yield "languages", where, {**row, "name": row.get("name") or row.get("language")}
-    yield from _same("contacts", get("contacts"))
-    for where, row in get("accessibility_for_disabilities"):
+    for where, row in chain(get("accessibility_for_disabilities"), get("accessibility")):
         yield (
             "accessibility",
             where,
@@ -199,8 +230,14 @@ def convert_tables(
         )
     for where, row in get("service_areas"):
         yield "service_areas", where, {**row, "name": row.get("name") or row.get("service_area")}
-    yield from _same("required_documents", get("required_documents"))
-    yield from _same("funding", get("funding"))
+    for name in PASSED_AS_THEY_ARE:
+        yield from _same(name, get(name))
+    # Last: an attribute may belong to a record of any table.
+    for where, row in get("services_taxonomy"):
+        link = _category_link(row.get("id"), row.get("service_id"), row.get("taxonomy_id"))
+        link["value"] = row.get("taxonomy_detail")
+        yield "attributes", where, link
+    yield from _same("attributes", get("attributes"))
 
 
 def _same(

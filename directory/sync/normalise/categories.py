@@ -2,8 +2,12 @@
 
 A feed's term is looked up by (scheme, code) in `taxonomy_mappings`, then by
 (scheme, label) ignoring case, then as a Harbour code or a Harbour term name
-("Legal help" → legal). A mapped attribute points at the Harbour term; an unmapped
-one is dropped from the record and reported, so staff can add a mapping.
+("Legal help" → legal), then by the longest known prefix of a hierarchical code
+(`BD-1800.2000-620` → `BD-1800.2000`, else `BD-1800`, `BD`, `B`). A code shaped like
+an AIRS / 211 code is looked up as AIRS whatever the feed calls its vocabulary
+("Kingsmere 211 Taxonomy", "airs", ""): publishers name their copy of it freely.
+A mapped attribute points at the Harbour term; an unmapped one is dropped from the
+record and reported, so staff can add a mapping (suggest.py proposes one).
 """
 
 from __future__ import annotations
@@ -32,6 +36,13 @@ SCHEME_ALIASES = {
     "open referral uk": "oruk",
     "openreferraluk": "oruk",
 }
+AIRS = "211la"
+# Vocabularies of their own: a code of theirs that happens to look like AIRS is not AIRS.
+NOT_AIRS = frozenset({"open-eligibility", "hxl-sector", "oruk"})
+# AIRS: a top level letter, a two-letter section, then -dddd, .dddd, -ddd, .dd levels.
+AIRS_CODE = re.compile(r"[A-Z]{1,2}(?:-\d{4}(?:\.\d{4}(?:-\d{3}(?:\.\d{2,3})?)?)?)?")
+# The last level of a hierarchical code: "-620" of "BD-1800.2000-620", ".2" of "1.2".
+LAST_LEVEL = re.compile(r"^(.+?)[-.][^-.]+$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,21 @@ def _key(text: object) -> str:
     if not isinstance(text, str):
         return ""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold().strip())
+
+
+def is_airs_code(code: str) -> bool:
+    return AIRS_CODE.fullmatch(code) is not None
+
+
+def code_prefixes(code: str, airs: bool = False) -> list[str]:
+    """The ancestors of a hierarchical code, nearest first: `BD-1800.2000-620` → BD-1800.2000, BD-1800, BD, B."""
+    found = []
+    while (match := LAST_LEVEL.match(code)) is not None:
+        code = match.group(1)
+        found.append(code)
+    if airs and len(code) == 2 and code.isalpha():
+        found.append(code[0])  # BD is a section of B
+    return found
 
 
 def scheme_of(text: object) -> str:
@@ -121,19 +147,43 @@ class CategoryMapper:
     def term(self, term_id: str) -> Term | None:
         return self._by_id.get(term_id)
 
+    def terms(self) -> list[Term]:
+        return list(self._by_id.values())
+
+    def by_code(self, code: object) -> Term | None:
+        """The Harbour term with this code ("food-banks"), or None."""
+        return self._by_code.get(_key(code))
+
+    def named_terms(self) -> list[tuple[str, Term]]:
+        """Every Harbour term's name in every language (folded), for suggestions."""
+        return list(self._by_name.items())
+
     def lookup(self, scheme: object, code: object, label: object) -> Term | None:
         scheme = scheme_of(scheme)
         code_text = str(code).strip() if isinstance(code, (str, int)) and not isinstance(code, bool) else ""
         code_key, label_key = _key(code_text), _key(label)
+        airs = scheme == AIRS or (scheme not in NOT_AIRS and is_airs_code(code_text))
         return (
             self._mapped.get((scheme, code_text))
             or self._mapped_folded.get((scheme, code_key))
             or self._labelled.get((scheme, label_key))
+            or (self._as_airs(code_key, label_key) if airs else None)
             or self._by_code.get(code_key)
             or self._by_code.get(label_key)
             or self._by_name.get(label_key)
             or self._by_name.get(code_key)
+            or self._by_prefix(AIRS if airs else scheme, code_text, airs)
         )
+
+    def _as_airs(self, code_key: str, label_key: str) -> Term | None:
+        return self._mapped_folded.get((AIRS, code_key)) or self._labelled.get((AIRS, label_key))
+
+    def _by_prefix(self, scheme: str, code: str, airs: bool) -> Term | None:
+        for prefix in code_prefixes(code.upper() if airs else code, airs):
+            term = self._mapped_folded.get((scheme, _key(prefix)))
+            if term is not None:
+                return term
+        return None
 
 
 def map_attribute(attribute: dict, mapper: CategoryMapper) -> tuple[Term | None, tuple[str, str, str] | None]:

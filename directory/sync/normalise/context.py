@@ -25,6 +25,7 @@ class NormaliseContext:
     region: str  # ISO 3166 alpha-2: the default region for phone numbers, the country of addresses
     timezone: str  # IANA name; opening times are local times there
     categories: CategoryMapper
+    publisher: str | None = None  # the name of the organization that publishes the feed, for placeholders
 
 
 @dataclass
@@ -34,6 +35,16 @@ class Normalised:
     unmapped_terms: set[UnmappedTerm] = field(default_factory=set)  # feed categories Harbour has no term for
     source_id: str | None = None  # the service's id as the feed sent it
     problems: list[Problem] = field(default_factory=list)  # what the report should tell the publisher
+    # Organizations the record points at without carrying them: {Harbour id: the reference}. The
+    # merge looks them up and puts the record under a placeholder for any the directory lacks.
+    organization_references: dict[str, OrganizationReference] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrganizationReference:
+    reference: str  # the organization id as the feed wrote it
+    where: str  # the first place in the record that points at it: "service", "service.…location"
+    name: str | None = None  # a name the record gives the organization, if any
 
 
 class InvalidRecord(ValueError):
@@ -67,10 +78,23 @@ class Notes:
         """Tell the run's report (problems.py); `path` is where in the record, as in warnings."""
         self.problems.append(Problem(kind, f"{path}: {what}", field=field_name))
 
-    def warn(self, path: str, message: str) -> None:
+    def warn(self, path: str, message: str, kind: str = "repaired", field_name: str | None = None) -> None:
+        """Something was fixed (`repaired`) or a part dropped (`dropped_children`); the record is kept.
+
+        Every warning is also a problem for the run's report, with the same words.
+        """
         line = f"{path}: {message}"
         if line not in self.warnings:
             self.warnings.append(line)
+            self.problems.append(Problem(kind, line, field=field_name))
+
+    def dropped(self, path: str, table: str, since: int = 0) -> None:
+        """The record at `path` was dropped: the last warning about it (after the first `since`) says why."""
+        for problem in reversed(self.problems[since:]):
+            if problem.what.startswith(f"{path}: "):
+                problem.kind = "dropped_children"
+                problem.field = problem.field or table
+                return
 
     def refuse(self, path: str, message: str) -> None:
         line = f"{path}: {message}"

@@ -27,7 +27,7 @@ def to_number(value: object) -> int | float | None:
             return None
         value = float(text)
     if isinstance(value, int):
-        return value
+        return value if -(2**63) <= value < 2**63 else None  # SQLite holds no larger integer
     if isinstance(value, float):
         if not math.isfinite(value):
             return None

@@ -3,7 +3,8 @@
 A UUID stays as it is (in canonical form). Any other id becomes
 `stable_id(feed, "entity:id")`, so `organization.id` and a service's
 `organization_id` meet at one UUID. A record with no id gets one derived from its
-parent and its content, which is the same on every run.
+parent and its content, which is the same on every run: for a child, from what
+identifies it (`IDENTITY`), so a row whose other values change keeps its id.
 """
 
 from __future__ import annotations
@@ -72,3 +73,32 @@ def content_digest(record: dict, leave_out: set[str] | frozenset[str] = frozense
     }
     canonical = json.dumps(own, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+# What identifies an id-less child among its siblings: a phone is its number, a schedule the
+# days it covers (not its hours), an address its type. A table not listed, or a row with none
+# of these, is identified by all of its values.
+IDENTITY = {
+    "phones": ("number", "extension"),
+    "schedules": (
+        "freq", "interval", "byday", "bymonthday", "byweekno", "byyearday", "dtstart", "until", "count",
+        "wkst", "valid_from", "valid_to", "attending_type",
+    ),
+    "addresses": ("address_type",),
+    "languages": ("code",),
+    "service_at_location": ("location_id",),
+    "contacts": ("name",),
+    "cost_options": ("option",),
+    "service_areas": ("name",),
+    "funding": ("source",),
+    "organization_identifiers": ("identifier_scheme", "identifier_type"),
+}  # fmt: skip
+
+
+def identity_digest(table: str, record: dict, leave_out: set[str] | frozenset[str] = frozenset()) -> str:
+    """A short digest of what identifies `record` among its siblings (see IDENTITY)."""
+    columns = IDENTITY.get(table, ())
+    own = {c: record[c] for c in columns if record.get(c) not in (None, "")}
+    if not own:
+        return content_digest(record, leave_out)
+    return "=" + content_digest(own)

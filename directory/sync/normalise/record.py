@@ -12,8 +12,10 @@ The walk follows the same relation table the store flattens with
    organization, a location), so their ids are known;
 5. gives it its own UUID, then walks the records it contains, which need that id.
 
-Then validate.py checks HSDS required fields. Nothing here touches a database or
-the network; the input is never changed.
+Then validate.py checks HSDS required fields. A nested record that cannot be kept
+(a phone without a number, a schedule that closes before it opens, an address HSDS
+cannot hold) is dropped with its reason; only the service's own fields refuse it.
+Nothing here touches a database or the network; the input is never changed.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from functools import cache
 
 from directory.sync.normalise import tree
 from directory.sync.normalise.categories import map_attribute
-from directory.sync.normalise.context import InvalidRecord, NormaliseContext, Normalised, Notes, shown
+from directory.sync.normalise.context import (
+    InvalidRecord,
+    NormaliseContext,
+    Normalised,
+    Notes,
+    OrganizationReference,
+    shown,
+)
 from directory.sync.normalise.coordinates import normalise_coordinates
 from directory.sync.normalise.emails_urls import EMAIL_FIELDS, URL_FIELDS, clean_email, clean_url
 from directory.sync.normalise.fields import (
@@ -36,7 +45,7 @@ from directory.sync.normalise.fields import (
     to_number,
 )
 from directory.sync.normalise.html import clean_text
-from directory.sync.normalise.ids import content_digest, derived_id, record_id, source_id_of
+from directory.sync.normalise.ids import content_digest, derived_id, identity_digest, record_id, source_id_of
 from directory.sync.normalise.languages import normalise_language, split_languages
 from directory.sync.normalise.phones import normalise_phone
 from directory.sync.normalise.schedules import LEGACY_DAY_KEYS, LIST_COLUMNS, OWN_COLUMNS, normalise_schedule
@@ -44,6 +53,9 @@ from directory.sync.normalise.validate import check_required
 
 # Keys HSDS allows that Harbour does not store from feeds: dropped without a warning.
 IGNORED_KEYS = frozenset({"metadata"})
+# Records that land under a placeholder when their organization is absent (see sync/placeholders.py);
+# any other record's link to an absent organization is dropped by the store, with a note.
+PLACED_TABLES = frozenset({"services", "locations", "programs"})
 
 
 def normalise_service(record: dict, ctx: NormaliseContext) -> Normalised:
@@ -52,11 +64,40 @@ def normalise_service(record: dict, ctx: NormaliseContext) -> Normalised:
         raise InvalidRecord([f"service: must be an object, not {type(record).__name__}"])
     notes = Notes()
     source_id = source_id_of(record.get("id"))
-    clean = _Walk(ctx, notes).node("services", record, "service") or {}
+    walk = _Walk(ctx, notes)
+    clean = walk.node("services", record, "service") or {}
     check_required("services", clean, "service", notes)
     if notes.reasons:
         raise InvalidRecord(notes.reasons, warnings=notes.warnings, source_id=source_id, problems=notes.problems)
-    return Normalised(clean, notes.warnings, notes.unmapped, source_id, notes.problems)
+    references = _organizations_not_carried(clean, walk.organization_references)
+    return Normalised(clean, notes.warnings, notes.unmapped, source_id, notes.problems, references)
+
+
+def _organizations_not_carried(
+    clean: dict, found: dict[str, OrganizationReference]
+) -> dict[str, OrganizationReference]:
+    """The organizations the clean record points at (`organization_id`, any depth) without nesting them."""
+    carries = clean.get("organization")
+    if not found or (isinstance(carries, dict) and found.keys() <= {carries.get("id")}):
+        return {}  # the usual case: every reference is to the organization the service carries
+    pointed: set[str] = set()
+    carried: set[str] = set()
+
+    def visit(value: object) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            if isinstance(value.get("organization_id"), str):
+                pointed.add(value["organization_id"])
+            if isinstance(value.get("organization"), dict) and value["organization"].get("id"):
+                carried.add(value["organization"]["id"])
+            for item in value.values():
+                if isinstance(item, (dict, list)):
+                    visit(item)
+
+    visit(clean)
+    return {i: found[i] for i in sorted(pointed - carried) if i in found}
 
 
 @cache
@@ -71,6 +112,7 @@ class _Walk:
         self.ctx = ctx
         self.notes = notes
         self.seen: Counter[tuple[str, ...]] = Counter()  # identical siblings without ids
+        self.organization_references: dict[str, OrganizationReference] = {}
 
     def node(
         self,
@@ -90,7 +132,11 @@ class _Walk:
         if unknown:
             self.notes.warn(path, f"ignored fields that are not HSDS 3.0: {', '.join(sorted(unknown))}")
         out = self._values(table, raw, path)
+        refused = len(self.notes.reasons)
         out = self._concept(table, raw, out, path, location_kind)
+        if table != "services" and len(self.notes.reasons) > refused:
+            self._drop_refused(table, path, refused)
+            return None
         if out is None:
             return None
         if parent is not None:
@@ -129,6 +175,8 @@ class _Walk:
                     self.notes.warn(path, f"{name} {shown(value)} is not an id; dropped")
                 else:
                     out[name] = record_id(self.ctx.feed_name, id_columns[name], source)
+                    if name == "organization_id" and table in PLACED_TABLES:
+                        self._points_at_organization(out[name], source, path, raw)
                 continue
             if isinstance(value, list) and table == "schedules" and name in LIST_COLUMNS:
                 out[name] = value
@@ -210,11 +258,25 @@ class _Walk:
                 if unmapped is not None:
                     notes.unmapped.add(unmapped)
                 else:
-                    notes.warn(path, "attribute has no taxonomy term; dropped")
+                    notes.warn(path, "attribute has no taxonomy term; dropped", "dropped_children", "attributes")
                 return None
             out.pop("link_id", None)
             out.update(taxonomy_term_id=term.id, link_type=term.kind)
         return out
+
+    def _drop_refused(self, table: str, path: str, since: int) -> None:
+        """Below the service, what would refuse a record drops that record instead, with the same reason."""
+        reasons = self.notes.reasons[since:]
+        del self.notes.reasons[since:]
+        what = tree.entity(table)  # one word, as the staff editor reads "; phone dropped"
+        for reason in reasons:
+            message = reason.removeprefix(f"{path}: ")
+            self.notes.warn(path, f"{message}; {what} dropped", kind="dropped_children", field_name=table)
+
+    def _points_at_organization(self, organization_id: str, source: str, path: str, raw: dict) -> None:
+        name = raw.get("organization_name")
+        hint = clean_text("name", name) or None if isinstance(name, str) else None
+        self.organization_references.setdefault(organization_id, OrganizationReference(source, path, hint))
 
     # -- ids ----------------------------------------------------------------------
 
@@ -237,9 +299,11 @@ class _Walk:
                 feed, entity, f"organization={out.get('organization_id')}", "name=" + out["name"].casefold()
             )
         leave_out = {c for c in out if tree.is_link_column(c) or isinstance(out[c], (dict, list))}
-        digest = content_digest(out, leave_out)
         if table in tree.ROOT_TABLES or parent is None:
-            return derived_id(feed, entity, digest)
+            return derived_id(feed, entity, content_digest(out, leave_out))
+        # A child is known by what it is (a phone by its number, a schedule by its days), so one
+        # whose other values change keeps its id: an update, not a removal and an addition.
+        digest = identity_digest(table, out, leave_out)
         child, parent_id, _ = parent
         key = (parent_id, child.key, digest)
         self.seen[key] += 1
@@ -253,9 +317,14 @@ class _Walk:
         if isinstance(value, str) and reference.table == "organizations" and value.strip():
             self.notes.warn(where, f"organization given as text {shown(value)}; read as its name")
             value = {"name": value}
+        since = len(self.notes.problems)
         nested = self.node(reference.table, value, where, inherit=out, given_id=out.get(reference.fk))
         if nested is None:
+            self.notes.dropped(where, reference.table, since)
             return
+        if reference.table == "organizations":
+            source = source_id_of(value.get("id")) if isinstance(value, dict) else None
+            self._points_at_organization(nested["id"], source or nested["id"], path, {})
         if out.get(reference.fk) and out[reference.fk] != nested["id"]:
             self.notes.warn(
                 path, f"{reference.fk} differs from the id of the nested {reference.key}; used the nested one"
@@ -271,10 +340,16 @@ class _Walk:
         parent = (child, out["id"], tree.entity(table))
         kind = out.get("location_type") if table == "locations" else None
         result: list[dict] = []
+        without_id = 0
         for index, item in enumerate(items):
+            since = len(self.notes.problems)
             clean = self.node(child.table, item, f"{where}[{index}]", parent=parent, location_kind=kind)
             if clean is None:
+                if child.table != "attributes":  # an attribute without a Harbour term is an unmapped term
+                    self.notes.dropped(f"{where}[{index}]", child.table, since)
                 continue
+            if child.table != "attributes" and isinstance(item, dict) and source_id_of(item.get("id")) is None:
+                without_id += 1
             if child.table == "attributes" and any(a["id"] == clean["id"] for a in result):
                 continue  # two feed terms for one Harbour term
             if (
@@ -284,6 +359,11 @@ class _Walk:
             ):
                 continue  # "Arabic" and "ar" in one list
             result.append(clean)
+        if without_id:
+            self.notes.warn(
+                where, f"{without_id} without an id; each given a stable one derived from its {tree.entity(table)}"
+                " and what it is"
+            )
         return result
 
     def _as_list(self, child: tree.Child, value: object, where: str) -> list:
@@ -295,7 +375,7 @@ class _Walk:
         elif isinstance(value, str) and child.table == "languages":
             items = [value]
         else:
-            self.notes.warn(where, f"must be a list, not {shown(value)}; dropped")
+            self.notes.warn(where, f"must be a list, not {shown(value)}; dropped", "dropped_children", child.table)
             return []
         if child.table == "languages":
             items = [{"name": item} if isinstance(item, str) else item for item in items]

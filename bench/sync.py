@@ -121,9 +121,9 @@ def first_source(n: int) -> dict:
     print(f"  floor, bare sqlite-utils insert_all of the flattened rows: {baseline['seconds']:8.2f} s"
           f"  peak {baseline['peak_mb']:6.1f} MB")
     print(f"  first sync:     {first['seconds']:8.2f} s  {n / first['seconds']:8.0f} records/s"
-          f"  peak {first['peak_mb']:6.1f} MB  {first['result']}")
+          f"  peak {first['peak_mb']:6.1f} MB  {first['result']['result']}, {first['result']['created']} created")
     print(f"  unchanged sync: {again['seconds']:8.2f} s  {n / again['seconds']:8.0f} records/s"
-          f"  peak {again['peak_mb']:6.1f} MB  {again['result']}")
+          f"  peak {again['peak_mb']:6.1f} MB  {again['result']['result']}, {again['result']['unchanged']} unchanged")
     print(f"  first sync / floor: {first['seconds'] / baseline['seconds']:.2f}x (target ≤ 3x)")
     print(f"  unchanged / first:  {100 * again['seconds'] / first['seconds']:.1f}% (target < 5%)")
     print(f"  peak memory:        {max(first['peak_mb'], again['peak_mb']):.0f} MB (target < 300 MB)")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import pytest
 
 from directory.store import Source, save_record, tombstone
 from directory.sync.duplicates import candidates, index, neighbours
 from directory.sync.duplicates.neighbours import Neighbours, neighbours_of
 from directory.sync.duplicates.score import listing_from_record
-from tests.sync.duplicate_helpers import feed_record
+from directory.sync.feeds import Feed, add_feed
+from directory.sync.run import sync_feed
+from tests.sync.duplicate_helpers import feed_record, new_id
+from tests.sync.feed_server import FeedServer
+from tests.sync.helpers import serve_services, service
 
 
 def ask(db, known: Neighbours, record: dict):
@@ -100,3 +106,23 @@ def test_find_duplicates_decides_the_same_with_a_runs_memory(two_feeds):
     assert plain and remembered == plain
     assert neighbours_of(db, "feed:b", "GB") is neighbours_of(db, "feed:b", "GB")
     assert neighbours_of(db, "feed:c", "GB") is not neighbours_of(db, "feed:b", "GB")
+
+
+def test_a_run_into_the_demo_city_looks_its_own_shared_domain_up_once_and_still_links_a_relisting(
+    demo_instance, counted
+):
+    relisting = {
+        "id": new_id(),
+        "name": "Kingsmere Law Centre: immigration & asylum advice (drop-in)",
+        "organization": {"id": new_id(), "name": "Kingsmere Law Centre", "description": "Legal advice."},
+        "phones": [{"id": new_id(), "number": "+441632960579"}],
+    }
+    records = [service(n) for n in range(40)] + [relisting]  # every service(n) writes from one domain
+    with FeedServer() as server, closing(demo_instance.directory()) as db, closing(demo_instance.private()) as private:
+        add_feed(db, private, Feed(name="ngo", url=serve_services(server, records), format="hsds-json",
+                                   allow_private=True))  # fmt: skip
+        report = sync_feed(demo_instance, "ngo")
+        linked = db.execute("SELECT s.name FROM service_links l JOIN services s ON s.id = l.service_id").fetchall()
+    assert (report.result, report.created, report.duplicates) == ("ok", 40, 1)
+    assert linked == [("Immigration and asylum advice drop-in",)]
+    assert [keys.domains for keys in counted if keys.domains] == [frozenset({"riverside-ngo.example"})]

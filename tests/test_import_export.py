@@ -112,23 +112,48 @@ def test_a_csv_with_a_text_where_a_number_belongs_is_refused_naming_line_and_fie
     assert content(db) == before
 
 
-def test_cli_import_exits_non_zero_with_one_line_and_leaves_the_data(tmp_path):
+def test_cli_import_lands_the_good_records_and_sets_the_bad_one_aside_with_its_reason(tmp_path):
+    # `harbour import` is a one-off sync: one bad record no longer costs the file (it did before).
     data_dir = tmp_path / "var"
     data_dir.mkdir()
     open_directory(data_dir / "directory.db").close()
-    ok = harbour("import", str(EXAMPLES / "service_full.json"), data_dir=data_dir)
+    ok = harbour("import", str(EXAMPLES / "service_full.json"), "--json", data_dir=data_dir)
     assert ok.returncode == 0, ok.stderr
-    assert "1 created" in ok.stdout
+    assert json.loads(ok.stdout)["created"] == 1 and json.loads(ok.stdout)["result"] == "ok"
+    services = json.loads((EXAMPLES / "service_full.json").read_text())
+    good = dict(services, id="4f4c3a52-2d55-4d1d-8bd6-2f2b0a9a0004", name="Legal advice drop-in")
     broken = tmp_path / "broken.json"
-    broken.write_text('{"id": "4f4c3a52-2d55-4d1d-8bd6-2f2b0a9a0003", "status": "active"}')
+    broken.write_text(json.dumps([good, {"id": "4f4c3a52-2d55-4d1d-8bd6-2f2b0a9a0003", "status": "active"}]))
+    data_dir = tmp_path / "fresh"  # where nothing is a duplicate of the good record
+    data_dir.mkdir()
+    open_directory(data_dir / "directory.db").close()
+    run = harbour("import", str(broken), "--json", data_dir=data_dir)
+    assert run.returncode == 0, run.stderr  # as for sync: only a run that failed as a whole exits non-zero
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    assert summary["result"] == "ok_with_problems"
+    assert summary["created"] == 1 and summary["quarantined"] == 1
+    (example,) = summary["set_aside"]["examples"]
+    assert example["record"] == "4f4c3a52-2d55-4d1d-8bd6-2f2b0a9a0003" and "name" in example["what"]
     db = open_directory(data_dir / "directory.db")
-    before = content(db)
-    db.close()
-    failed = harbour("import", str(broken), data_dir=data_dir)
+    assert db.execute("SELECT name FROM services WHERE id = ?", [good["id"]]).fetchone()[0] == "Legal advice drop-in"
+    assert db.execute("SELECT count(*) FROM services WHERE id = '4f4c3a52-2d55-4d1d-8bd6-2f2b0a9a0003'").fetchone()[0] == 0
+
+
+def test_cli_import_of_garbage_exits_non_zero_with_one_line_and_leaves_the_data(tmp_path):
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    open_directory(data_dir / "directory.db").close()
+    garbage = tmp_path / "feed.json"
+    garbage.write_text("<html><body>502 Bad Gateway</body></html>")
+    before = content(open_directory(data_dir / "directory.db"))
+    failed = harbour("import", str(garbage), data_dir=data_dir)
     assert failed.returncode != 0
     lines = failed.stderr.strip().splitlines()
-    assert len(lines) == 1 and "broken.json" in lines[0] and "'name'" in lines[0]
-    assert content(open_directory(data_dir / "directory.db")) == before
+    assert len(lines) == 1 and "feed.json" in lines[0] and "HTML" in lines[0]
+    after = open_directory(data_dir / "directory.db")
+    assert [line for line in content(after) if "sync_runs" not in line] == [
+        line for line in before if "sync_runs" not in line
+    ]
 
 
 def test_cli_export_writes_a_datapackage_that_import_reads(tmp_path):

@@ -91,20 +91,20 @@ def _replicator(instance: Instance, url: str | None):
 
 
 def import_(args: argparse.Namespace) -> int:
-    from directory.imports import ImportFailed, import_path
+    """A one-off sync of a file, folder, zip or URL: the same readers, rules and report as `harbour sync`."""
+    from directory.imports import ImportFailed, import_source
+    from directory.sync.feeds import load_mapping
 
     instance = _instance(args)
-    db = instance.directory()
+    mapping = load_mapping(Path(args.mapping)) if args.mapping else None
     try:
-        report = import_path(db, Path(args.file))
+        report = import_source(
+            instance, args.source, format=args.format, mapping=mapping, allow_private=args.allow_private,
+            progress=not args.json,
+        )
     except ImportFailed as error:
         raise UserError(str(error)) from None
-    finally:
-        db.close()
-    for note in report.notes:
-        print(f"note: {note}")
-    print(report.summary())
-    return 0
+    return _print_reports([report], args.json, "import")
 
 
 def export(args: argparse.Namespace) -> int:
@@ -203,10 +203,7 @@ def feeds_remove(args: argparse.Namespace) -> int:
 
 
 def sync(args: argparse.Namespace) -> int:
-    import sys
-
     from directory.sync.feeds import feed_names
-    from directory.sync.report import summary_table
     from directory.sync.run import sync_feed
 
     instance = _instance(args)
@@ -221,22 +218,32 @@ def sync(args: argparse.Namespace) -> int:
     if unknown := [n for n in names if n not in known]:
         raise UserError(f"no feed named {unknown[0]!r} (see 'harbour feeds list')")
     reports = [sync_feed(instance, name, progress=not args.json) for name in names]
-    failed = [r for r in reports if r.result == "failed"]
     from directory.push.dispatch import deliver_changes
 
     deliver_changes(instance)  # phones following a changed service hear of it now, not at the server's next look
-    if args.json:
-        totals = {k: sum(getattr(r, k) for r in reports) for k in
-                  ("fetched", "created", "updated", "unchanged", "deleted", "quarantined", "duplicates",
-                   "not_modified", "errors")}
-        result = {**totals, "result": "failed" if failed else "ok", "feeds": [r.as_json() for r in reports]}
+    return _print_reports(reports, args.json, "sync")
+
+
+def _print_reports(reports: list, as_json: bool, command: str) -> int:
+    """The runs' summary (a table with the problems in plain words, or one JSON line); 1 when one failed."""
+    import sys
+
+    from directory.sync.problems import KINDS
+    from directory.sync.report import COUNTS, summary_table
+
+    failed = [r for r in reports if r.result == "failed"]
+    if as_json:
+        totals = {k: sum(getattr(r, k) for r in reports) for k in COUNTS}
+        overall = "failed" if failed else "ok_with_problems" if any(r.result == "ok_with_problems" for r in reports) else "ok"
+        kinds = {kind: {"count": sum(r.problems.counts[kind] for r in reports)} for kind in KINDS}
+        result = {**totals, **kinds, "result": overall, "feeds": [r.as_json() for r in reports]}
         if len(reports) == 1:
             result = {**reports[0].as_json(), **totals}
         print(json.dumps(result, ensure_ascii=False))
     else:
         print(summary_table(reports))
     for report in failed:
-        print(f"harbour sync: {report.message}", file=sys.stderr)
+        print(f"harbour {command}: {report.message}", file=sys.stderr)
     return 1 if failed else 0
 
 

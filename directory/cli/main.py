@@ -43,8 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
                    " (default: the 'replicate' setting of harbour.toml)")
     p.set_defaults(handler=commands.serve)
 
-    p = sub.add_parser("import", parents=[common], help="import HSDS JSON or a CSV datapackage folder")
-    p.add_argument("file", metavar="FILE", help="a JSON file (a service, a list, or a page) or a datapackage folder")
+    p = sub.add_parser("import", parents=[common], help="import a feed once: a file, folder, zip or URL",
+                       description="A one-off sync: the same formats, repairs and report as 'harbour sync'."
+                                   " Good records land; bad ones are set aside and reported.")
+    p.add_argument("source", metavar="PATH_OR_URL",
+                   help="HSDS JSON (a service, a list, a page, an API), a datapackage folder, datapackage.json"
+                        " or zip, an ORUK page, an HXL or mapped spreadsheet, or an http(s) URL of one")
+    p.add_argument("--format", help="hsds-json, hsds-csv, oruk, hxl or csv (default: told from the content)")
+    p.add_argument("--mapping", metavar="FILE", help="YAML mapping of spreadsheet columns (csv format)")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the counts and problems")
+    p.add_argument("--allow-private", action="store_true",
+                   help="allow a URL on a loopback or private-network address (a feed inside your own network)")
     p.set_defaults(handler=commands.import_)
 
     p = sub.add_parser("export", parents=[common], help="export the directory")

@@ -249,3 +249,43 @@ def create_feed_terms(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX idx_feed_term_services_service_id ON feed_term_services (service_id)")
+
+
+def create_run_reports(db: sqlite_utils.Database) -> None:
+    """Version 9: a run may end `ok_with_problems`, keeps its problem counts, and may be an import.
+
+    `problems` is a JSON object of counts by kind ({"set_aside": 3, …}); the problem rows
+    themselves are private (private.db `run_problems`), since they quote the input. A run of
+    `harbour import` is named `import:NAME` and has no row in `feeds`, so the link to it goes.
+    SQLite cannot change a CHECK or a foreign key in place: the table is rebuilt.
+    """
+    db.execute(
+        """CREATE TABLE sync_runs_new (
+            id INTEGER PRIMARY KEY,
+            feed TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            result TEXT NOT NULL
+                CHECK (result IN ('running', 'ok', 'ok_with_problems', 'not_modified', 'flagged', 'failed')),
+            fetched INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            quarantined INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            not_modified INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            message TEXT,
+            problems TEXT
+        )"""
+    )
+    db.execute(
+        "INSERT INTO sync_runs_new (id, feed, started, finished, result, fetched, created, updated, unchanged,"
+        " deleted, quarantined, duplicates, not_modified, errors, message)"
+        " SELECT id, feed, started, finished, result, fetched, created, updated, unchanged,"
+        " deleted, quarantined, duplicates, not_modified, errors, message FROM sync_runs"
+    )
+    db.execute("DROP TABLE sync_runs")
+    db.execute("ALTER TABLE sync_runs_new RENAME TO sync_runs")
+    db.execute("CREATE INDEX idx_sync_runs_feed ON sync_runs (feed)")

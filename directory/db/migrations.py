@@ -25,6 +25,7 @@ DIRECTORY_MIGRATIONS: list[Migration] = [
     directory_schema.create_notices,
     sync_schema.create_contact_keys,
     directory_schema.create_feed_terms,
+    directory_schema.create_run_reports,
 ]
 
 PRIVATE_MIGRATIONS: list[Migration] = [
@@ -35,6 +36,7 @@ PRIVATE_MIGRATIONS: list[Migration] = [
     private_schema.create_push_tables,
     sync_schema.create_feed_pages,
     sync_schema.allow_placeholder_reviews,
+    private_schema.create_run_problems,
 ]
 
 

@@ -183,3 +183,26 @@ def create_push_tables(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE TABLE push_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+
+
+def create_run_problems(db: sqlite_utils.Database) -> None:
+    """Version 7: every problem a sync or import run met, for the publisher's page and CSV.
+
+    Keyed by the run's id in directory.db `sync_runs`; `feed` is the run's name there
+    (a feed's, or `import:NAME`). Capped per run (see directory/sync/report.py).
+    """
+    db.execute(
+        """CREATE TABLE run_problems (
+            run_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            feed TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            what TEXT NOT NULL,
+            file TEXT,
+            line INTEGER,
+            record TEXT,
+            field TEXT,
+            PRIMARY KEY (run_id, seq)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_run_problems_feed ON run_problems (feed, run_id)")

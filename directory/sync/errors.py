@@ -17,7 +17,15 @@ class SyncError(Exception):
 
 
 class FetchError(SyncError):
-    """The feed could not be fetched: network, status, size, time, or an unsafe address."""
+    """The feed could not be fetched: network, status, size, time, or an unsafe address.
+
+    `status` is the HTTP status of an answer that was not a success (404 also for a local
+    file that is absent), so a reader can treat a missing file the same way on both.
+    """
+
+    def __init__(self, *args: object, status: int | None = None) -> None:
+        super().__init__(*args)
+        self.status = status
 
 
 class UnsafeAddress(FetchError):

@@ -130,7 +130,7 @@ def _read(
     if status == 304:
         return FetchResult(url, 304, b"", content_type, etag, last_modified)
     if not 200 <= status < 300:
-        raise FetchError(f"{url} answered {status} {response.reason_phrase}".rstrip())
+        raise FetchError(f"{url} answered {status} {response.reason_phrase}".rstrip(), status=status)
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{url} declares {int(declared):,} bytes, over the limit of {max_bytes:,}")

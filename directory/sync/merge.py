@@ -21,7 +21,7 @@ from directory.sync.duplicates.index import refresh as refresh_contact_keys
 from directory.sync.duplicates.neighbours import neighbours_of
 from directory.sync.normalise import InvalidRecord, NormaliseContext, Normalised, normalise_service
 from directory.sync.problems import Problem
-from directory.sync.quarantine import quarantine
+from directory.sync.quarantine import set_aside
 from directory.sync.report import RunReport
 
 
@@ -331,9 +331,7 @@ _MOOT = ("repaired", "dropped_children")  # kinds that say nothing about a recor
 
 
 def _quarantine(private, source: Source, source_id, raw, reasons: list[str], report: RunReport) -> None:
-    quarantine(private, source.name, source_id, raw, reasons, report.run_id)
-    report.quarantined += 1
-    report.problems.add(Problem("set_aside", "; ".join(reasons), record=source_id, field="services"))
+    set_aside(private, source.name, report, source_id, raw, reasons)
 
 
 def _about(problems: list, source_id: str | None) -> list:

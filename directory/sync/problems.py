@@ -28,6 +28,9 @@ KINDS = ("repaired", "set_aside", "placeholders", "dropped_children", "unmapped_
 # A run is "ok" only when nothing was lost; these kinds mean something was.
 LOSSES = ("set_aside", "dropped_children")
 EXAMPLES_PER_KIND = 5
+# Rows kept per kind for the CSV: a big messy feed can repair a field in every record, and
+# that must neither fill the memory of a run nor crowd out the few rows it set aside.
+ROWS_KEPT_PER_KIND = 2_000
 
 
 @dataclass
@@ -49,14 +52,19 @@ class Problem:
 
 @dataclass
 class ProblemLog:
-    """Counts by kind, the first few examples of each, and every problem for the CSV."""
+    """Counts by kind, the first few examples of each, and the rows for the CSV (ROWS_KEPT_PER_KIND each)."""
 
     counts: Counter = field(default_factory=Counter)
-    all: list[Problem] = field(default_factory=list)
+    all: list[Problem] = field(default_factory=list)  # the rows kept, in the order they came
 
     def add(self, problem: Problem) -> None:
         self.counts[problem.kind] += 1
-        self.all.append(problem)
+        if self.counts[problem.kind] <= ROWS_KEPT_PER_KIND:
+            self.all.append(problem)
+
+    @property
+    def rows_left_out(self) -> int:
+        return sum(max(0, n - ROWS_KEPT_PER_KIND) for n in self.counts.values())
 
     def extend(self, problems) -> None:
         for problem in problems:

@@ -7,6 +7,7 @@ import json
 import sqlite_utils
 
 from directory.clock import now_iso
+from directory.sync.problems import Problem
 
 
 def quarantine(
@@ -20,6 +21,27 @@ def quarantine(
             "INSERT INTO quarantine (source, source_id, raw, reasons, at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
             [source, source_id, json.dumps(raw, ensure_ascii=False, default=str), json.dumps(reasons), now_iso(), run_id],
         )
+
+
+def set_aside(
+    private: sqlite_utils.Database,
+    source: str,
+    report,
+    source_id: str | None,
+    raw: object,
+    reasons: list[str],
+    file: str | None = None,
+    line: int | None = None,
+) -> None:
+    """A record or row that did not land: quarantined, counted, and one `set_aside` problem in the report.
+
+    The one place a run sets something aside (`report` is its RunReport), so the count,
+    the quarantine and the publisher's report always agree.
+    """
+    quarantine(private, source, source_id, raw, reasons, report.run_id)
+    report.quarantined += 1
+    what = "; ".join(str(reason) for reason in reasons) or "unreadable"
+    report.problems.add(Problem("set_aside", f"{what} — set aside", file=file, line=line, record=source_id))
 
 
 def release(private: sqlite_utils.Database, source: str, source_ids: list[str]) -> None:

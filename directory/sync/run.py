@@ -28,7 +28,7 @@ from directory.sync.errors import SyncError
 from directory.sync.feeds import Feed, get_feed
 from directory.sync.fetch import make_fetcher
 from directory.sync.formats import FORMATS, FormatError
-from directory.sync.formats.base import FetchResult, FormatOptions, Parsed
+from directory.sync.formats.base import Fetch, FetchResult, FormatOptions, FormatReader, Parsed
 from directory.sync.merge import (
     land_records,
     other_sources_exist,
@@ -38,8 +38,8 @@ from directory.sync.merge import (
 from directory.sync.normalise import CategoryMapper, NormaliseContext
 from directory.sync.pages import PageMemo
 from directory.sync.prepare import Pending, Preparer
-from directory.sync.quarantine import quarantine, release
-from directory.sync.report import Progress, RunReport, finish_run, start_run
+from directory.sync.quarantine import release, set_aside
+from directory.sync.report import Progress, RunReport, finish_run, save_problems, start_run
 from directory.taxonomy.feed_terms import settle_terms
 
 # Formats that are one document: a 304 for the feed URL means the whole feed is unchanged.
@@ -54,56 +54,88 @@ class NotModified(Exception):
 
 
 def sync_feed(instance: Instance, name: str, *, progress: bool = False) -> RunReport:
-    """Run one feed now and return its report (result 'failed' rather than raising)."""
+    """Run one registered feed now and return its report (result 'failed' rather than raising)."""
+    with instance.databases() as (db, private):
+        feed = get_feed(db, private, name)
+    return run_feed(instance, feed, Source(f"feed:{name}"), progress=progress)
+
+
+def run_feed(
+    instance: Instance,
+    feed: Feed,
+    source: Source,
+    *,
+    fetch: Fetch | None = None,
+    reader: FormatReader | None = None,
+    registered: bool = True,
+    label: str | None = None,
+    progress: bool = False,
+) -> RunReport:
+    """Fetch, parse, normalise and merge one feed; the report is kept in `sync_runs` under `label`.
+
+    `harbour sync` runs a registered feed (its validators and page memo kept between runs);
+    `harbour import` runs a one-off Feed (`registered=False`) through the same steps, with
+    its own `fetch` for local files (and its own `reader` for shapes no feed format reads).
+    Returns the report; a failure is its result, not raised.
+    """
+    label = label or feed.name
     db, private = instance.directory(), instance.private()
     try:
-        feed = get_feed(db, private, name)
-        report = RunReport(feed=name)
+        report = RunReport(feed=label)
         start_run(db, report)
         try:
-            validators = _validators(private, feed)
-            memo = PageMemo(db, private, feed.name, Source(f"feed:{feed.name}"))
+            validators = _validators(private, feed) if registered else {}
+            memo = PageMemo(db, private, feed.name, source) if registered else None
             # A run writes its rows, their indexes, the change log and metadata all over the file:
             # a larger page cache for this one connection saves re-reading pages it just wrote.
             db.execute(f"PRAGMA cache_size = -{RUN_CACHE_KIB}")
             with _fewer_collections():
                 landed = _run(
-                    db, private, feed, instance, report, validators, memo, Progress(name) if progress else None
+                    db, private, feed, source, instance, report, fetch or _fetcher(feed, validators),
+                    reader or FORMATS[feed.format], memo, Progress(label) if progress else None,
                 )
-            report.result = "flagged" if report.result == "flagged" else "ok"
-            release(private, f"feed:{name}", landed)
-            _save_validators(private, feed, validators)
-            memo.save()
+            report.settle()
+            release(private, source.name, landed)
+            if registered:
+                _save_validators(private, feed, validators)
+                memo.save()
         except NotModified:
             report.result, report.not_modified = "not_modified", 1
         except (SyncError, FormatError) as error:
             report.result, report.errors = "failed", report.errors + 1
-            report.message = f"feed {name}: {error}"
+            report.message = f"{_what(feed, registered, label)}: {error}"
         except sqlite3.DatabaseError as error:
             report.result, report.errors = "failed", report.errors + 1
-            report.message = f"feed {name}: database error: {error}"
-        if report.result != "not_modified":
+            report.message = f"{_what(feed, registered, label)}: database error: {error}"
+        if report.result != "not_modified" and registered:
             # The feed's unmapped terms and uncategorised services, kept for staff and reported.
             with suppress(sqlite3.DatabaseError):  # the run's outcome stands; its next run recounts
-                settle_terms(db, name, report)
+                settle_terms(db, feed.name, report)
+        elif report.result != "not_modified":
+            report.note_unmapped_terms()  # an import has no feed to keep its terms for staff: it says them
         finish_run(db, report)
+        with suppress(sqlite3.DatabaseError):  # the run stands without its problem rows; its counts are kept
+            save_problems(private, report)
         return report
     finally:
         db.close()
         private.close()
 
 
+def _what(feed: Feed, registered: bool, label: str) -> str:
+    return f"feed {feed.name}" if registered else label
+
+
 def _run(
-    db, private, feed: Feed, instance: Instance, report: RunReport, validators: dict, memo: PageMemo, progress
+    db, private, feed: Feed, source: Source, instance: Instance, report: RunReport, fetch: Fetch,
+    reader: FormatReader, memo: PageMemo | None, progress,
 ) -> list[str]:
     settings = instance.settings
-    source = Source(f"feed:{feed.name}")
     ctx = NormaliseContext(
         feed_name=feed.name, region=settings.country, timezone=settings.timezone,
         categories=CategoryMapper.from_db(db),
         publisher=(db.execute("SELECT name FROM organizations WHERE id = ?", [feed.publisher_id]).fetchone() or [None])[0],
     )
-    fetch = _fetcher(feed, validators)
     check_duplicates = other_sources_exist(db, source)
     overridden = overridden_ids(private, "services")
     seen: set[str] = set()
@@ -117,8 +149,10 @@ def _run(
     def land_page(parsed: Parsed, preparing: Pending | None) -> None:
         report.problems.extend(parsed.problems)
         for rejected in parsed.rejected:
-            quarantine(private, source.name, rejected.source_id, rejected.raw, rejected.reasons, report.run_id)
-            report.quarantined += 1
+            set_aside(
+                private, source.name, report, rejected.source_id, rejected.raw, rejected.reasons,
+                rejected.file, rejected.line,
+            )
             if rejected.source_id:
                 seen.add(str(rejected.source_id))
         if parsed.recalled:
@@ -144,7 +178,7 @@ def _run(
                 seen.add(landing.source_id)
                 if landing.ok:
                     landed.append(landing.source_id)
-        if parsed.page is not None:
+        if parsed.page is not None and memo is not None:
             memo.remember(parsed.page, [(x.seen_as, x.source_id, x.ok, x.digest) for x in landings])
         if progress:
             progress.update(report)
@@ -154,15 +188,16 @@ def _run(
             land_page(*pending.pop(0))
 
     def recall(url: str, digest: str):
+        assert memo is not None
         # What a page memo says depends on how the services it names are stored: land the page
         # before first if it may have touched them, as a run landing pages one by one would have.
         if pending and pending[0][0].records and memo.may_depend_on(url, digest, _ids_of(pending[0][0])):
             land_pending()
         return memo.recall(url, digest)
 
-    options = FormatOptions(mapping=feed.mapping, where=f"feed {feed.name}", recall=recall)
+    options = FormatOptions(mapping=feed.mapping, where=f"feed {feed.name}", recall=recall if memo else None)
     with Preparer(ctx) as preparer:
-        for parsed in FORMATS[feed.format](fetch, feed.url, options):
+        for parsed in reader(fetch, feed.url, options):
             if parsed.not_modified:
                 raise NotModified()
             complete = complete and parsed.complete
@@ -241,7 +276,7 @@ def _fetcher(feed: Feed, validators: dict):
     conditional = {}
     if feed.format in SINGLE_DOCUMENT_FORMATS and (validators.get("etag") or validators.get("last_modified")):
         conditional = {feed.url: (validators.get("etag"), validators.get("last_modified"))}
-    inner = make_fetcher(allow_private=feed.allow_private, conditional=conditional, deadline_seconds=_deadline())
+    inner = make_fetcher(allow_private=feed.allow_private, conditional=conditional, deadline_seconds=fetch_deadline())
 
     def fetch(url: str) -> FetchResult:
         result = inner(url)
@@ -254,7 +289,7 @@ def _fetcher(feed: Feed, validators: dict):
     return fetch
 
 
-def _deadline() -> float:
+def fetch_deadline() -> float:
     """Seconds one fetch may take in all; HARBOUR_FETCH_DEADLINE shortens it (tests, slow links lengthen it)."""
     return float(os.environ.get("HARBOUR_FETCH_DEADLINE", "60"))
 

@@ -56,19 +56,22 @@ EXTENSION_TABLES = {
             "licence": "The licence the publisher gives its data under.",
             "added": "When the feed was registered (UTC).",
             "last_run": "When it was last synced (UTC).",
-            "last_result": "ok, not_modified, flagged (a human should look) or failed.",
+            "last_result": "ok, ok_with_problems (landed, but something was set aside), not_modified, flagged"
+                           " (a human should look) or failed.",
             "last_success": "When a sync last succeeded (UTC).",
             "services": "How many current services this feed supplies.",
         },
     ),
     "sync_runs": (
-        "Harbour extension: one row per sync of a feed, with what it fetched and what it changed.",
+        "Harbour extension: one row per sync of a feed (or `harbour import`, as import:NAME), with what it"
+        " fetched and what it changed.",
         {
             "id": "The run's number.",
             "feed": "The feed that was synced.",
             "started": "When the run started (UTC).",
             "finished": "When it finished (UTC).",
-            "result": "running, ok, not_modified (nothing new), flagged (a human should look) or failed.",
+            "result": "running, ok, ok_with_problems (landed, but something was set aside), not_modified"
+                      " (nothing new), flagged (a human should look) or failed.",
             "fetched": "Records read from the feed.",
             "created": "New services.",
             "updated": "Services that changed.",
@@ -79,6 +82,7 @@ EXTENSION_TABLES = {
             "not_modified": "1 when the feed answered that nothing changed.",
             "errors": "Errors that stopped the run.",
             "message": "What went wrong or needs a look, in plain words.",
+            "problems": "Counts by kind of what the run repaired, set aside or could not place (JSON).",
         },
     ),
     "feed_terms": (

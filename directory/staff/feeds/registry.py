@@ -126,6 +126,8 @@ def in_words(run: dict | None) -> list[str]:
     if result == "not_modified":
         return ["The feed had not changed since the run before, so there was nothing to do."]
     lines = []
+    if result == "ok_with_problems":
+        lines.append("The last run worked, but some of what the feed sent could not be used as it was: see below.")
     if result == "flagged":
         lines.append(f"The last run was stopped for a person to check: {run['message']}.")
     lines.append(

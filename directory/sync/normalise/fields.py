@@ -5,6 +5,7 @@ Every function here is pure and small; record.py decides which field gets which.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from datetime import date, datetime
@@ -113,7 +114,8 @@ def service_status(service: dict, notes: Notes, path: str) -> None:
 def description_from_name(record: dict, notes: Notes, path: str) -> None:
     """HSDS requires a description of an organization or a program; a sheet often has only the name."""
     if not record.get("description") and record.get("name"):
-        record["description"] = record["name"]
+        # The description is HTML, the name plain text: "<" in a name is a character, not markup.
+        record["description"] = html.escape(str(record["name"]), quote=False)
         notes.warn(path, "no description; used its name")
 
 

@@ -386,7 +386,9 @@ class _Walk:
         result = []
         for item in items:
             name = item.get("name") if isinstance(item, dict) else None
-            parts = split_languages(name) if isinstance(name, str) and not item.get("code") else None
+            code = item.get("code") if isinstance(item, dict) else None
+            has_code = isinstance(code, str) and bool(code.strip())  # a code that is not text is dropped
+            parts = split_languages(name) if isinstance(name, str) and not has_code else None
             if not parts:
                 result.append(item)
                 continue

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 from directory.ids import derived_id
+
+DEMO_SERVICES = Path(__file__).resolve().parent.parent / "data" / "demo" / "services.json"
+# In a feed of the demo city's neighbours, of every 10 services: one lists a demo service again
+# (its name, phone, postcode and organisation), one is another service in a demo building (its
+# postcode), one shares a demo service's phone (a venue's switchboard). The rest only share what
+# any generated service may (numbers in the same range), as a real second source of a city would.
+RELISTED, SAME_BUILDING, SAME_PHONE = 3, 6, 8
 
 KINDS = [
     ("Drop-in GP clinic", "health"),
@@ -33,13 +43,55 @@ def taxonomy_terms() -> list[dict]:
     ]
 
 
-def generate_services(count: int, seed: int = 7) -> Iterator[dict]:
+def generate_services(count: int, seed: int = 7, neighbours: bool = False) -> Iterator[dict]:
     for n in range(count):
-        yield generate_one(n, seed)
+        yield generate_one(n, seed, neighbours)
 
 
-def generate_one(n: int, seed: int = 7) -> dict:
-    """Service number n: the same every time, so a feed server can build any page on demand."""
+def generate_one(n: int, seed: int = 7, neighbours: bool = False) -> dict:
+    """Service number n: the same every time, so a feed server can build any page on demand.
+
+    `neighbours`: some services overlap the demo city's (see RELISTED), so a sync into it has
+    duplicates to find."""
+    service = _generate_one(n, seed)
+    if neighbours and n % 10 in (RELISTED, SAME_BUILDING, SAME_PHONE):
+        _borrow_from_demo(service, n)
+    return service
+
+
+def _borrow_from_demo(service: dict, n: int) -> None:
+    demo = _demo_services()
+    model = demo[(n // 10) % len(demo)]
+    if n % 10 in (RELISTED, SAME_BUILDING):
+        # A location of its own: the generated one is shared with a sibling service that stays put.
+        location = service["service_at_locations"][0]["location"]
+        location["id"] = derived_id("bench", "location", "demo", str(n))
+        location["addresses"][0]["id"] = derived_id("bench", "address", "demo", str(n))
+        location["addresses"][0]["postal_code"] = model["postcode"]
+    if n % 10 in (RELISTED, SAME_PHONE):
+        service["phones"][0]["number"] = model["phone"]
+    if n % 10 == RELISTED:
+        service["name"] = model["name"]
+        # The demo's organisation, under one id of the feed's own for all its services.
+        service["organization"] = {"id": derived_id("bench", "org", "demo", model["organization"]),
+                                   "name": model["organization"], "description": "Listed in the city's directory too."}
+
+
+@cache
+def _demo_services() -> list[dict]:
+    """Name, organisation, first phone and first postcode of each demo service that has them."""
+    found = []
+    for record in json.loads(DEMO_SERVICES.read_text(encoding="utf-8")):
+        phones = [p["number"] for p in record.get("phones") or [] if p.get("number")]
+        codes = [a["postal_code"] for link in record.get("service_at_locations") or []
+                 for a in (link.get("location") or {}).get("addresses") or [] if a.get("postal_code")]
+        if phones and codes:
+            found.append({"name": record["name"], "organization": (record.get("organization") or {}).get("name"),
+                          "phone": phones[0], "postcode": codes[0]})
+    return found
+
+
+def _generate_one(n: int, seed: int) -> dict:
     rng = random.Random(seed * 1_000_003 + n)
     terms = _TERMS
     kind, code = KINDS[n % len(KINDS)]

@@ -18,6 +18,7 @@ from directory.store.review import open_review
 from directory.sync import placeholders
 from directory.sync.duplicates import find_duplicates
 from directory.sync.duplicates.index import refresh as refresh_contact_keys
+from directory.sync.duplicates.neighbours import neighbours_of
 from directory.sync.normalise import InvalidRecord, NormaliseContext, Normalised, normalise_service
 from directory.sync.problems import Problem
 from directory.sync.quarantine import set_aside
@@ -261,7 +262,9 @@ def other_sources_exist(db: sqlite_utils.Database, source: Source) -> bool:
 def _linked_to_duplicate(db, private, record, source, source_id, digest, ctx, report) -> bool:
     """A new record that is surely another source's service becomes a second provenance of it."""
     refresh_contact_keys(db)  # what other sources changed since is looked up, not scanned
-    matches = find_duplicates(db, record, exclude_source=source.name, region=ctx.region)
+    # The run's memory of other sources' services: a key its own services share is looked up once.
+    neighbours = neighbours_of(db, source.name, ctx.region)
+    matches = find_duplicates(db, record, exclude_source=source.name, region=ctx.region, neighbours=neighbours)
     if not matches:
         return False
     best = matches[0]

@@ -78,3 +78,20 @@ def test_the_migration_indexes_the_rows_already_there(tmp_path):
     assert {("phone", "441632960579"[-9:]), ("postcode", "KM13SX"), ("email", "help@clinic.example"),
             ("domain", "clinic.example")} <= keys
     assert index.is_current(db)
+
+
+def test_catching_up_in_batches_indexes_what_a_rebuild_does(two_feeds, monkeypatch):
+    db, drop_in, housing, _ = two_feeds
+    index.refresh(db)
+    monkeypatch.setattr(index, "BATCH", 2)  # several batches from a handful of records
+    for n in range(5):
+        save_record(db, "services", feed_record(f"Clinic {n}", phone=f"+4416329601{n:02d}", postcode=f"KM{n} 1AA",
+                                                email=f"clinic{n}@clinic{n}.example"), Source("feed:c"))  # fmt: skip
+    moved = dict(housing, phones=[dict(housing["phones"][0], number="+441632960111")])
+    save_record(db, "services", moved, Source("feed:a"))
+    index.refresh(db)
+    caught_up = set(db.execute("SELECT kind, value, table_name, row_id FROM contact_keys").fetchall())
+    index.rebuild(db)
+    rebuilt = set(db.execute("SELECT kind, value, table_name, row_id FROM contact_keys").fetchall())
+    assert caught_up == rebuilt
+    assert {("postcode", f"KM{n}1AA") for n in range(5)} <= {(k, v) for k, v, _, _ in rebuilt}

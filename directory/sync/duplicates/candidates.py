@@ -14,12 +14,16 @@ otherwise, so a caller that never refreshes it still gets every candidate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from directory.sync.duplicates.index import PHONE_SUFFIX_DIGITS, is_current
 from directory.sync.duplicates.keys import Keys, keys_from_db
 from directory.sync.duplicates.score import Decision, Listing, compare, is_candidate, listing_from_record
+
+if TYPE_CHECKING:
+    from directory.sync.duplicates.neighbours import Neighbours
 
 _PHONE_DIGITS_SQL = "replace(replace(replace(replace(replace(replace(number, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '')"
 _POSTCODE_SQL = "upper(replace(replace(a.postal_code, ' ', ''), '-', ''))"
@@ -35,19 +39,29 @@ class Match:
 
 
 def find_duplicates(
-    db: sqlite_utils.Database, record: dict, exclude_source: str, region: str = "GB"
+    db: sqlite_utils.Database,
+    record: dict,
+    exclude_source: str,
+    region: str = "GB",
+    neighbours: Neighbours | None = None,
 ) -> list[Match]:
     """Services another source lists that may be `record` (a nested HSDS 3.0 service), best first.
 
     `exclude_source` is the source the record comes from (`feed:NAME`); `region` is the
-    instance's country, for phone numbers stored without a country code.
+    instance's country, for phone numbers stored without a country code. `neighbours`
+    (a sync run's, for this source and region) answers from what it remembers instead
+    of asking directory.db again for every record: the same candidates, found sooner.
     """
     listing = listing_from_record(record, region)
     if not listing.keys:
         return []
+    if neighbours is None:
+        ids = candidate_ids(db, listing.keys, exclude_source, exclude_id=record.get("id"))
+        others = ((service_id, listing_from_db(db, service_id, region)) for service_id in ids)
+    else:
+        others = neighbours.candidates(listing.keys, exclude_id=record.get("id"))
     matches = []
-    for service_id in candidate_ids(db, listing.keys, exclude_source, exclude_id=record.get("id")):
-        other = listing_from_db(db, service_id, region)
+    for service_id, other in others:
         if other is None or not is_candidate(listing, other):
             continue  # a coarse SQL hit that the exact keys do not confirm
         verdict = compare(listing, other)
@@ -76,10 +90,21 @@ def candidate_ids(
     parts, params = _indexed(keys) if is_current(db) else _scanned(keys)
     if not parts:
         return []
+    return _eligible(db, " UNION ".join(parts), params, exclude_source, exclude_id)
+
+
+def still_candidates(db: sqlite_utils.Database, service_ids: list[str], exclude_source: str) -> list[str]:
+    """Those of `service_ids` that are still services, not from `exclude_source`, not withdrawn."""
+    if not service_ids:
+        return []
+    return _eligible(db, ", ".join("?" for _ in service_ids), list(service_ids), exclude_source, None)
+
+
+def _eligible(db, ids_sql: str, params: list[object], exclude_source: str, exclude_id: object) -> list[str]:
     # Per candidate (there are few), not over all provenance: withdrawn means every
     # provenance row of the service is deleted (as api_filters.not_withdrawn says).
     sql = (
-        f"SELECT id FROM services s WHERE id IN ({' UNION '.join(parts)})"
+        f"SELECT id FROM services s WHERE id IN ({ids_sql})"
         " AND id IS NOT ?"
         " AND NOT EXISTS (SELECT 1 FROM provenance p WHERE p.table_name = 'services' AND p.record_id = s.id"
         "                 AND p.source = ?)"

@@ -14,6 +14,7 @@ since stay behind harmlessly: a look-up reaches services only through live rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 
 import sqlite_utils
@@ -73,25 +74,32 @@ FIELDS: dict[tuple[str, str], Callable[[object], list[Key]]] = {
     ("addresses", "postal_code"): postcode_keys,
 }
 
-# For a record in the change log, the rows of each indexed table that roll up to it.
+# For the records in the change log (`:ids`, a JSON list of one table's ids), the rows of each
+# indexed table that roll up to them; looked up a batch at a time, not a record at a time.
+_IDS = "(SELECT value FROM json_each(:ids))"
 _ROWS_OF = {
     "services": [
-        ("services", "id = :id"),
+        ("services", f"id IN {_IDS}"),
         (
             "phones",
-            "service_id = :id OR service_at_location_id IN (SELECT id FROM service_at_location WHERE service_id = :id)"
-            " OR contact_id IN (SELECT id FROM contacts WHERE service_id = :id)",
+            f"service_id IN {_IDS}"
+            f" OR service_at_location_id IN (SELECT id FROM service_at_location WHERE service_id IN {_IDS})"
+            f" OR contact_id IN (SELECT id FROM contacts WHERE service_id IN {_IDS})",
         ),
     ],
     "organizations": [
-        ("organizations", "id = :id"),
-        ("phones", "organization_id = :id OR contact_id IN (SELECT id FROM contacts WHERE organization_id = :id)"),
+        ("organizations", f"id IN {_IDS}"),
+        (
+            "phones",
+            f"organization_id IN {_IDS} OR contact_id IN (SELECT id FROM contacts WHERE organization_id IN {_IDS})",
+        ),
     ],
     "locations": [
-        ("phones", "location_id = :id OR contact_id IN (SELECT id FROM contacts WHERE location_id = :id)"),
-        ("addresses", "location_id = :id"),
+        ("phones", f"location_id IN {_IDS} OR contact_id IN (SELECT id FROM contacts WHERE location_id IN {_IDS})"),
+        ("addresses", f"location_id IN {_IDS}"),
     ],
 }
+BATCH = 500  # records a look-up
 
 
 def create_contact_keys(db: sqlite_utils.Database) -> None:
@@ -142,24 +150,28 @@ def refresh(db: sqlite_utils.Database) -> None:
     if row is None or len(changed) > REBUILD_AFTER:
         rebuild(db)
         return
+    by_root: dict[str, list[str]] = {}
     for root_table, record_id in changed:
-        for table, where in _ROWS_OF[root_table]:
-            columns = [column for (t, column) in FIELDS if t == table]
-            rows = db.execute(
-                f"SELECT id, {', '.join(f'[{c}]' for c in columns)} FROM [{table}] WHERE {where}", {"id": record_id}
-            ).fetchall()
-            ids = [r[0] for r in rows]
-            if table in ("services", "organizations"):
-                ids = ids or [record_id]  # a deleted record: its keys go too
-            db.conn.executemany(
-                "DELETE FROM contact_keys WHERE table_name = ? AND row_id = ?", [(table, i) for i in ids]
-            )
-            _insert(
-                db,
-                table,
-                ((r[0], [k for c, v in zip(columns, r[1:]) for k in FIELDS[(table, c)](v)]) for r in rows),
-            )
+        by_root.setdefault(root_table, []).append(record_id)
+    for root_table, record_ids in by_root.items():
+        for start in range(0, len(record_ids), BATCH):
+            _reindex(db, root_table, record_ids[start : start + BATCH])
     _caught_up(db, seq)
+
+
+def _reindex(db: sqlite_utils.Database, root_table: str, record_ids: list[str]) -> None:
+    """Index again the rows that roll up to these records of `root_table`."""
+    for table, where in _ROWS_OF[root_table]:
+        columns = [column for (t, column) in FIELDS if t == table]
+        rows = db.execute(
+            f"SELECT id, {', '.join(f'[{c}]' for c in columns)} FROM [{table}] WHERE {where}",
+            {"ids": json.dumps(record_ids)},
+        ).fetchall()
+        ids = {r[0] for r in rows}
+        if table in ("services", "organizations"):
+            ids |= set(record_ids)  # a deleted record: its keys go too
+        db.conn.executemany("DELETE FROM contact_keys WHERE table_name = ? AND row_id = ?", [(table, i) for i in ids])
+        _insert(db, table, ((r[0], [k for c, v in zip(columns, r[1:]) for k in FIELDS[(table, c)](v)]) for r in rows))
 
 
 def _insert(db: sqlite_utils.Database, table: str, keyed: Iterable[tuple[str, list[Key]]]) -> None:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -34,13 +35,19 @@ def tokens(text: str) -> list[str]:
 
     "Women's Health Café" → ["women", "health", "cafe"]; stopwords are kept here.
     """
+    return list(_tokens(text))
+
+
+# A sync compares each incoming name with the same few listed ones: pure word functions remember.
+@lru_cache(maxsize=65_536)
+def _tokens(text: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = re.sub(r"['’‘`´]", "", text)  # women's → womens
     text = re.sub(r"\bdrop[\s\-–]*ins?\b", "dropin", text)
     text = text.replace("&", " and ").replace("+", " ")
     words = re.findall(r"[^\W_]+", text)
-    return [_singular(NUMBER_WORDS.get(word, word)) for word in words]
+    return tuple(_singular(NUMBER_WORDS.get(word, word)) for word in words)
 
 
 def _singular(word: str) -> str:
@@ -94,10 +101,6 @@ def _show(values: frozenset[str]) -> str:
     return ", ".join(sorted(values, key=lambda v: (len(v), v)))
 
 
-def _initials(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w not in ACRONYM_SKIP)
-
-
 def expand_acronyms(words: list[str], context: list[str]) -> list[str]:
     """Replace an acronym by the words it stands for when `context` spells them out.
 
@@ -115,13 +118,21 @@ def expand_acronyms(words: list[str], context: list[str]) -> list[str]:
 
 
 def _spelled_out(word: str, context: list[str]) -> list[str] | None:
+    """The first run of 2 to 8 words of `context` (by start, then length) whose initials spell `word`,
+    neither starting nor ending with a skipped word, and not containing `word` itself."""
     for start in range(len(context)):
-        for end in range(start + 2, min(len(context), start + 8) + 1):
-            run = context[start:end]
-            if run[0] in ACRONYM_SKIP or run[-1] in ACRONYM_SKIP:
-                continue
-            if _initials(run) == word and word not in run:
-                return run
+        if context[start] in ACRONYM_SKIP:
+            continue
+        initials = ""
+        for end in range(start + 1, min(len(context), start + 8) + 1):
+            last = context[end - 1]
+            if last in ACRONYM_SKIP:
+                continue  # adds no initial, and no run may end on it
+            initials += last[0]
+            if not word.startswith(initials):
+                break  # a longer run only adds initials: it cannot spell the word either
+            if initials == word and end - start >= 2 and word not in context[start:end]:
+                return context[start:end]
     return None
 
 
@@ -136,6 +147,7 @@ def _strip_run(words: list[str], run: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=65_536)
 def _stem(word: str) -> str:
     """A crude stem, enough to pair "registering" with "registration" (no dictionary)."""
     changed = True
@@ -148,6 +160,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=262_144)
 def _same_word(a: str, b: str) -> bool:
     """Equal, nearly equal ("women" ~ "woman"), one starts the other ("day" ~ "daybreak"),
     or they share a stem ("registering" ~ "registration", "advocates" ~ "advocacy")."""

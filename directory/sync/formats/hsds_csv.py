@@ -1,6 +1,6 @@
 """HSDS tabular datapackage: CSV files, read into nested records.
 
-The CSV rows are loaded into an in-memory SQLite database with the directory's own
+The CSV rows are loaded into a scratch SQLite database (a temporary file) with the directory's own
 table shapes, then assembled into nested records by the same code that serves the
 HSDS API, so a datapackage and a JSON feed go through one merge.
 
@@ -13,7 +13,6 @@ what real packages get wrong and says so: files found elsewhere than declared
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import sqlite3
@@ -22,11 +21,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from directory.hsds.assemble import assemble, fetch_row
-from directory.hsds.nested import CHILDREN
+from directory.hsds.assemble import assemble
 from directory.hsds.tables import Table, coerce_value, hsds_tables
 from directory.sync.errors import FetchError
-from directory.sync.formats import hsds_v1
+from directory.sync.formats import assemble_batch, hsds_v1
 from directory.sync.formats.base import Fetch, FormatOptions, Parsed, Rejected
 from directory.sync.formats.checks import check
 from directory.sync.formats.datapackage import PackageTable, folder_package, package_tables
@@ -46,12 +44,23 @@ def is_datapackage(path: Path) -> bool:
     return path.is_dir() and ((path / "datapackage.json").exists() or (path / "services.csv").exists())
 
 
-def empty_tables() -> sqlite_utils.Database:
-    """An in-memory database with every HSDS table, without foreign keys.
+# Pages of a package's scratch database kept in memory; the rest lives in its temporary file.
+SCRATCH_CACHE_KIB = 32 * 1024
 
-    Link columns are indexed: assembling each service looks its children up by them.
+
+def empty_tables() -> sqlite_utils.Database:
+    """A scratch database with every HSDS table, without foreign keys.
+
+    A private temporary file (SQLite's "" name; removed when closed) with a bounded page
+    cache rather than ":memory:", so a package of any size costs the same memory: a
+    4,000-service package held whole in memory took hundreds of MB. Nothing needs to
+    survive a crash, so nothing is journaled or synced. Link columns are indexed:
+    assembling each service looks its children up by them.
     """
-    memory = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    memory = sqlite_utils.Database(sqlite3.connect(""))
+    memory.execute(f"PRAGMA cache_size = -{SCRATCH_CACHE_KIB}")
+    memory.execute("PRAGMA journal_mode = OFF")
+    memory.execute("PRAGMA synchronous = OFF")
     for table in hsds_tables().values():
         memory.execute(
             f"CREATE TABLE [{table.name}] ({', '.join(f'[{c}]' for c in table.columns)}, PRIMARY KEY (id))"
@@ -244,37 +253,33 @@ def read(fetch: Fetch, url: str, options: FormatOptions) -> Iterator[Parsed]:
 
 
 def package_services(memory: sqlite_utils.Database, rejected: list[Rejected]) -> Iterator[Parsed]:
-    """Nested services of a loaded package, a batch at a time; rows set aside come first."""
+    """Nested services of a loaded package, a batch at a time; rows set aside come first.
+
+    Each batch is read a table at a time (assemble_batch.py), not a row at a time, and
+    each service gets its own copy of its organization (with its phones, contacts…).
+    """
     service_ids = [row[0] for row in memory.execute("SELECT id FROM services ORDER BY rowid").fetchall()]
-    organizations: dict[str, dict | None] = {}
     first = True
     for ids in batches(service_ids) if service_ids else [[]]:
+        services = assemble_batch.load(memory, "services", ids)
+        organizations = _organization(
+            memory, [row["organization_id"] for row in services.rows.values() if "organization_id" in row]
+        )
         pairs = []
         for service_id in ids:
-            record = assemble(memory, "services", service_id)
-            organization_id = record.get("organization_id")
-            if organization_id is not None:
-                if organization_id not in organizations:
-                    organizations[organization_id] = _organization(memory, organization_id)
-                if organizations[organization_id] is not None:
-                    record["organization"] = copy.deepcopy(organizations[organization_id])
+            record = services.record(service_id)
+            organization = organizations.record(record.get("organization_id"))
+            if organization is not None:
+                record["organization"] = organization
             pairs.append((record, record))
         good, bad = check(pairs)
         yield Parsed(records=good, rejected=(rejected if first else []) + bad)
         first = False
 
 
-def _organization(memory: sqlite_utils.Database, organization_id: str) -> dict | None:
-    record = fetch_row(memory, "organizations", organization_id)
-    if record is None:
-        return None
-    for child in CHILDREN["organizations"]:
-        if child.key in ORGANIZATION_CHILDREN:
-            ids = memory.execute(
-                f"SELECT id FROM [{child.table}] WHERE [{child.fk}] = ? ORDER BY rowid", [organization_id]
-            ).fetchall()
-            record[child.key] = [assemble(memory, child.table, row[0]) for row in ids]
-    return record
+def _organization(memory: sqlite_utils.Database, organization_ids: list[str]) -> assemble_batch.Loaded:
+    """The organizations of a batch of services, with the children worth carrying with each service."""
+    return assemble_batch.load(memory, "organizations", organization_ids, only=ORGANIZATION_CHILDREN)
 
 
 def _rows_of(tables: list[PackageTable], name: str, problems: list[Problem], rejected: list[Rejected]):

@@ -57,23 +57,48 @@ def read_member(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
 
 def decode_text(body: bytes, where: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252 as Excel writes it."""
+    encoding, errors = text_encoding(body, where)
+    return body.decode(encoding, errors)
+
+
+def text_encoding(body: bytes, where: str) -> tuple[str, str]:
+    """(encoding, errors) to read the body with, as `decode_text` says, found without decoding it whole."""
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return body.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise FormatError(f"{where}: the text says UTF-16 but is not ({error.reason})") from None
+        error = _decoding_error(body, "utf-16")
+        if error is not None:
+            raise FormatError(f"{where}: the text says UTF-16 but is not ({error.reason})")
+        return "utf-16", "strict"
+    if _decoding_error(body, "utf-8-sig") is None:
+        return "utf-8-sig", "strict"
+    return "cp1252", "replace"
+
+
+DECODE_PIECE = 1024 * 1024  # bytes decoded at a time: a large file is never held as text whole
+
+
+def _decoding_error(body: bytes, encoding: str) -> UnicodeDecodeError | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(body)
     try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
+        for start in range(0, len(view), DECODE_PIECE):
+            decoder.decode(view[start : start + DECODE_PIECE], final=start + DECODE_PIECE >= len(view))
+    except UnicodeDecodeError as error:
+        return error
+    return None
 
 
 def csv_rows(body: bytes, where: str, delimiter: str | None = None) -> Iterator[list[str]]:
-    """Rows of a CSV file as lists of text; a NUL byte or runaway field is a FormatError."""
-    content = decode_text(body, where)
+    """Rows of a CSV file as lists of text; a NUL byte or runaway field is a FormatError.
+
+    The body is decoded as it is read, a piece at a time: a text copy of a large file
+    (four bytes a character once one is not Latin-1) would cost several times its size.
+    """
+    encoding, errors = text_encoding(body, where)
+    content = io.TextIOWrapper(io.BytesIO(body), encoding=encoding, errors=errors, newline="")
     if delimiter is None:
-        delimiter = sniff_delimiter(content)
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+        delimiter = sniff_delimiter(content.readline())
+        content.seek(0)
+    reader = csv.reader(content, delimiter=delimiter)
     while True:
         try:
             row = next(reader)
@@ -85,6 +110,7 @@ def csv_rows(body: bytes, where: str, delimiter: str | None = None) -> Iterator[
 
 
 def sniff_delimiter(content: str) -> str:
+    """The likeliest delimiter of the first line of `content` (the whole text, or that line alone)."""
     first_line = content.lstrip("\ufeff").split("\n", 1)[0]
     counts = {d: first_line.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])

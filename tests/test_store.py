@@ -227,6 +227,33 @@ def test_saving_many_records_at_once_leaves_exactly_what_saving_them_one_by_one_
     assert _count(at_once, "SELECT count(*) FROM addresses WHERE location_id = '50000000-0000-4000-8000-00000000000f'") == 1
 
 
+def _stated_empty(n: int, org_phones: list) -> dict:
+    """A service whose organization states its phones, as every row of a tabular package does."""
+    record = _nested(n)
+    record["organization"] = dict(record["organization"], phones=org_phones)
+    return record
+
+
+def test_a_batch_whose_stored_parent_states_its_children_leaves_exactly_what_one_by_one_leaves(tmp_path):
+    org_phone = {"id": "90000000-0000-4000-8000-000000000000", "number": "+441632960999"}
+    batches = [
+        [(_stated_empty(1, [org_phone]), "s-1", None)],  # the organization is stored with a phone
+        [(_stated_empty(2, [org_phone]), "s-2", None),  # the stored organization, its phone kept: the fast lane
+         (_stated_empty(3, []), "s-3", None)],  # its phone no longer listed: removed, as one by one
+        [(_stated_empty(4, []), "s-4", None)],  # a stored organization with no phone left to remove
+    ]
+    one_by_one, at_once = open_directory(tmp_path / "a.db"), open_directory(tmp_path / "b.db")
+    for batch in batches:
+        for record, source_id, digest in copy.deepcopy(batch):
+            with one_by_one.atomic():
+                save_record(one_by_one, "services", record, FEED, source_id=source_id, digest=digest)
+        with at_once.atomic():
+            save_records(at_once, "services", copy.deepcopy(batch), FEED)
+    assert _everything(at_once) == _everything(one_by_one)
+    assert _count(at_once, "SELECT count(*) FROM phones WHERE organization_id = ?", ORG) == 0
+    assert _count(at_once, "SELECT count(*) FROM services") == 4
+
+
 def test_a_batch_the_database_refuses_is_saved_record_by_record_leaving_out_only_the_culprit(db):
     good = [_nested(n) for n in (1, 2, 3)]
     dangling = _nested(4)

@@ -49,6 +49,7 @@ class NewRecords:
     def __init__(self, db: sqlite_utils.Database, table: str, source: str):
         self.db, self.table, self.source = db, table, source
         self.absent: set[Key] = set()  # rows known not to be stored (see look_ahead)
+        self.stored_children: dict[tuple[str, str, str], set[str]] = {}
         self.clear()
 
     def look_ahead(self, flats: list[FlatRecord]) -> None:
@@ -59,8 +60,20 @@ class NewRecords:
     def forget(self) -> None:
         """The database changed behind the batch's back (a record saved on its own): ask again."""
         self.absent = set()
+        self.stored_children = {}
+
+    def _stored_children(self, link: tuple[str, str, str]) -> set[str]:
+        """Ids of the stored rows of `table` whose `fk` is `parent` (an organization many services share is
+        asked about once a batch: a package states its empty child lists with every service)."""
+        if link not in self.stored_children:
+            table, fk, parent_id = link
+            self.stored_children[link] = {
+                row_id for (row_id,) in self.db.execute(f"SELECT id FROM [{table}] WHERE [{fk}] = ?", [parent_id])
+            }
+        return self.stored_children[link]
 
     def clear(self) -> None:
+        self.stored_children = {}  # written rows may be children of stored parents
         self.taken: list[Taken] = []
         self.rows: dict[Key, dict] = {}  # rows to insert, in order
         self.ids: set[str] = set()
@@ -100,10 +113,10 @@ class NewRecords:
         for replacement in flat.replacements:
             if replacement.parent_id in inserted:
                 continue
-            if replacement.parent_id not in self.ids:
-                return False  # a stored parent: its stale children need a look in the database
-            held = self.children[(replacement.table, replacement.fk, replacement.parent_id)]
-            if held - replacement.keep:
+            link = (replacement.table, replacement.fk, replacement.parent_id)
+            if replacement.parent_id not in self.ids and self._stored_children(link) - replacement.keep:
+                return False  # a stored parent with children to remove: the per-record path removes them
+            if self.children[link] - replacement.keep:
                 return False
         for key, row in new:
             self.absent.discard(key)  # stored once the batch is written

@@ -17,6 +17,7 @@ import csv
 import io
 import sqlite3
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 import sqlite_utils
@@ -71,6 +72,9 @@ def empty_tables() -> sqlite_utils.Database:
     return memory
 
 
+INSERT_BATCH = 500  # rows written by one statement: a package's tables run to hundreds of thousands of rows
+
+
 def insert_rows(
     memory: sqlite_utils.Database,
     table_name: str,
@@ -83,40 +87,65 @@ def insert_rows(
     A bad row raises FormatError (an import is all or nothing), or, given a `rejected`
     list, is set aside there with its reason, file and line while the rest goes on (a
     feed sync). Given `parents`, a child whose parent is absent is dropped and reported.
+    Rows are written a batch at a time; a row's parents are in other tables, written before.
     """
     table = hsds_tables()[table_name]
+    batch: list[tuple[object, dict, dict]] = []  # (where, row as sent, typed values)
+
+    def set_aside(where: object, row: object, error: FormatError) -> None:
+        if rejected is None:
+            raise error
+        record_id = row.get("id") if isinstance(row, dict) else None
+        rejected.append(
+            Rejected(
+                None if record_id is None else str(record_id),
+                row,
+                [str(error)],
+                file=getattr(where, "file", None),
+                line=getattr(where, "line", None),
+            )
+        )
+        if parents is not None:
+            parents.set_aside(table_name, record_id)
+
     for where, row in rows:
         try:
             values = _typed_row(table, where, row)
-            if parents is not None and not parents.keeps(table_name, where, values):
-                continue
-            _insert(memory, table, where, values)
         except FormatError as error:
-            if rejected is None:
-                raise
-            record_id = row.get("id") if isinstance(row, dict) else None
-            rejected.append(
-                Rejected(
-                    None if record_id is None else str(record_id),
-                    row,
-                    [str(error)],
-                    file=getattr(where, "file", None),
-                    line=getattr(where, "line", None),
-                )
-            )
-            if parents is not None:
-                parents.set_aside(table_name, record_id)
+            set_aside(where, row, error)
+            continue
+        if parents is not None and not parents.keeps(table_name, where, values):
+            continue
+        batch.append((where, row, values))
+        if len(batch) >= INSERT_BATCH:
+            _insert_batch(memory, table, batch, set_aside)
+            batch = []
+    _insert_batch(memory, table, batch, set_aside)
 
 
-def _insert(memory: sqlite_utils.Database, table: Table, where: object, values: dict) -> None:
-    columns = ", ".join(f"[{c}]" for c in values)
-    try:
-        memory.conn.execute(
-            f"INSERT INTO [{table.name}] ({columns}) VALUES ({', '.join('?' for _ in values)})",
-            list(values.values()),
+def _insert_batch(memory: sqlite_utils.Database, table: Table, batch: list, set_aside) -> None:
+    """Write a batch in one statement; a row whose id is taken (earlier or in the batch) is set aside."""
+    if not batch:
+        return
+    ids = [values["id"] for _, _, values in batch]
+    taken = {
+        row[0]
+        for row in memory.conn.execute(
+            f"SELECT id FROM [{table.name}] WHERE id IN ({', '.join('?' * len(ids))})", ids
         )
-    except sqlite3.IntegrityError:
-        raise FormatError(f"{where}: id {values['id']} appears twice") from None
+    }
+    fresh = []
+    for where, row, values in batch:
+        if values["id"] in taken:
+            set_aside(where, row, FormatError(f"{where}: id {values['id']} appears twice"))
+            continue
+        taken.add(values["id"])
+        fresh.append(tuple(values.values()))
+    columns = ", ".join(f"[{c}]" for c, _ in _typed_columns(table.name))  # every row has every column
+    memory.conn.executemany(
+        f"INSERT INTO [{table.name}] ({columns}) VALUES ({', '.join('?' * len(_typed_columns(table.name)))})",
+        fresh,
+    )
 
 
 def _typed_row(table: Table, where: object, row: object) -> dict:
@@ -128,17 +157,27 @@ def _typed_row(table: Table, where: object, row: object) -> dict:
     if isinstance(record_id, (dict, list)):
         raise FormatError(f"{where}: field 'id' must be a single value")
     values = {}
-    for column in table.columns:
+    for column, field in _typed_columns(table.name):
         value = row.get(column)
+        if value is None or value == "":  # most cells of a wide table: absent, nothing to check
+            values[column] = None
+            continue
         if isinstance(value, (dict, list)):
             raise FormatError(f"{where}, record {record_id}: field '{column}' must be a single value")
         try:
-            values[column] = coerce_value(table.field(column), value)
+            values[column] = coerce_value(field, value)
         except (ValueError, OverflowError):
             raise FormatError(
                 f"{where}, record {record_id}: field '{column}' must be a number, got {value!r}"
             ) from None
     return values
+
+
+@cache
+def _typed_columns(table_name: str) -> tuple[tuple[str, object], ...]:
+    """(column, its HSDS field) of a table, looked up once rather than for every cell."""
+    table = hsds_tables()[table_name]
+    return tuple((column, table.field(column)) for column in table.columns)
 
 
 def load_tables(folder: Path) -> sqlite_utils.Database:
@@ -239,8 +278,8 @@ def read(fetch: Fetch, url: str, options: FormatOptions) -> Iterator[Parsed]:
         name: _rows_of(package.tables, name, repaired, rejected)
         for name in {canonical_table(table.name) for table in package.tables}
     }
-    for target, where, row in hsds_v1.convert_tables(sources):
-        insert_rows(memory, target, [(where, row)], rejected, parents)
+    for target, rows in _runs_by_table(hsds_v1.convert_tables(sources)):
+        insert_rows(memory, target, rows, rejected, parents)
     if "services" not in {canonical_table(name) for name in package.found}:
         raise FormatError(
             f"{url}: the package has no services table (services.csv): none where the"
@@ -280,6 +319,22 @@ def package_services(memory: sqlite_utils.Database, rejected: list[Rejected]) ->
 def _organization(memory: sqlite_utils.Database, organization_ids: list[str]) -> assemble_batch.Loaded:
     """The organizations of a batch of services, with the children worth carrying with each service."""
     return assemble_batch.load(memory, "organizations", organization_ids, only=ORGANIZATION_CHILDREN)
+
+
+def _runs_by_table(converted: Iterator[tuple[str, object, dict]]) -> Iterator[tuple[str, list]]:
+    """Consecutive rows of one table together (a 1.1 row may give rows of several), in order."""
+    target, rows = None, []
+    for table, where, row in converted:
+        if table != target and rows:
+            yield target, rows
+            rows = []
+        target = table
+        rows.append((where, row))
+        if len(rows) >= INSERT_BATCH:
+            yield target, rows
+            rows = []
+    if rows:
+        yield target, rows
 
 
 def _rows_of(tables: list[PackageTable], name: str, problems: list[Problem], rejected: list[Rejected]):

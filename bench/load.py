@@ -260,7 +260,9 @@ def main() -> None:
                            lags=lags)
             )
             settled = replication_lag(httpx.get(url + "/healthz", timeout=30).json()) if args.replicate else None
-        locked = (loaded / "serve.log").read_text().count("database is locked")
+        server_log = (loaded / "serve.log").read_text()
+        locked = server_log.count("database is locked")
+        tracebacks = [part.split("\n\n")[0] for part in server_log.split("Traceback (most recent call last):")[1:]]
 
     print(f"load: demo city + a {args.services}-service feed, {args.editors} staff scripts, {args.readers} readers,"
           f" loopback ({time.strftime('%Y-%m-%d')})")  # fmt: skip
@@ -272,6 +274,8 @@ def main() -> None:
     print(f"  errors: {errors} (goal 0); 'database is locked' in the server log: {locked}")
     for what, count in tally.errors.most_common(10):
         print(f"    {count:6d}  {what}")
+    for traceback in tracebacks[:3]:  # what the server said about its errors, the last lines of each
+        print("    server: " + "\n            ".join(traceback.strip().splitlines()[-6:]))
     print("  latency under load (p50, p95 or p99) and against the same request on the idle server (its p50):")
     for what in ["staff save", *sorted(k for k in tally.seconds if k != "staff save")]:
         values, base = tally.seconds.get(what, []), idle.seconds.get(what, [])

@@ -49,7 +49,7 @@ class Scheduler:
         self.stopping.set()
 
     def _loop(self) -> None:
-        from directory.sync.run import sync_feed
+        from directory.sync.background import run_alone
 
         while not self.stopping.is_set():
             try:
@@ -62,8 +62,7 @@ class Scheduler:
                 for name in names:
                     if self.stopping.is_set():
                         break
-                    report = sync_feed(self.instance, name)
-                    log.warning("sync %s: %s %s", name, report.result, report.message or "")
+                    run_alone(self.instance, name)  # passed over while staff have it running
             except Exception:  # a scheduler that dies silently would stop every feed
                 log.exception("scheduled sync failed")
             self.stopping.wait(self.tick)

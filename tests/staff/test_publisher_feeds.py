@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import closing
 
 import httpx
@@ -60,8 +61,9 @@ def test_a_publisher_runs_its_feed_and_reads_what_landed_and_what_was_set_aside(
         before = client.get("/staff/feeds/riverside")
         assert "This feed has not been run yet." in before.text
         ran = client.post("/staff/feeds/riverside/run", data={"csrf_token": csrf})
-        assert ran.status_code == 303
-        report = client.get("/staff/feeds/riverside")
+        # The run goes on in the background; the page says so until its report is in.
+        assert ran.status_code == 303 and ran.headers["location"].endswith("?saved=started#report")
+        report = _when_run(client, "/staff/feeds/riverside")
     finally:
         close_all(people)
     created, quarantined = rows(demo_instance, "SELECT created, quarantined FROM sync_runs WHERE feed = 'riverside'")[0]
@@ -117,3 +119,13 @@ def test_feed_writes_are_refused_to_anonymous_viewers_other_organizations_and_fo
     finally:
         close_all(people)
     assert one(demo_instance, "SELECT count(*) FROM feeds") == 0
+
+
+def _when_run(client, page: str):
+    """The feed's page once its background run has finished (no timing assumed: polls the page)."""
+    for _ in range(600):
+        answer = client.get(page)
+        if 'id="running"' not in answer.text and "This feed has not been run yet." not in answer.text:
+            return answer
+        time.sleep(0.1)
+    raise AssertionError(f"{page}: the run did not finish in a minute")

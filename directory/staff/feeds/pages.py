@@ -34,12 +34,12 @@ from directory.staff.auth import check_csrf, require_actor, require_organization
 from directory.staff.bulk.formulas import guard
 from directory.staff.feeds import registry
 from directory.staff.terms.section import terms_section
+from directory.sync.background import is_running, start_run
 from directory.sync.errors import FetchError
 from directory.sync.feeds import Feed, FeedError, add_feed
 from directory.sync.problems import KINDS
 from directory.sync.redact import redact_url, redact_urls
 from directory.sync.report import KIND_WORDS, problem_rows, where
-from directory.sync.run import sync_feed
 
 MANAGERS = {"editor", "publisher"}
 EXAMPLES_SHOWN = 3  # of each kind of problem on the page; the CSV has every one
@@ -110,13 +110,15 @@ def routes(instance: Instance) -> list:
         await check_csrf(request)
         name = request.path_params["name"]
 
-        def work() -> None:
+        def work() -> bool:
             with instance.databases() as (db, private):
                 _managed_feed(db, private, actor, name)
-            sync_feed(instance, name)  # one transaction of its own; the report lands in sync_runs
+            # In a thread of its own: a sync may take minutes, and a request must not wait on it.
+            return start_run(instance, name)
 
-        await run_in_threadpool(work)
-        return RedirectResponse(f"/staff/feeds/{name}?saved=ran#report", status_code=303)
+        started = await run_in_threadpool(work)
+        return RedirectResponse(f"/staff/feeds/{name}?saved={'started' if started else 'running'}#report",
+                                status_code=303)
 
     async def problems_csv(request: Request) -> Response:
         actor = require_actor(request)
@@ -185,7 +187,7 @@ def _detail_page(instance, request, actor, values: dict | None, error: str | Non
             "feed": feed, "publisher": publisher[0] if publisher else None, "runs": runs,
             "words": registry.in_words(runs[0] if runs else None), "quarantine": quarantine, "report": report,
             "may_manage": registry.may_manage(actor, feed.publisher_id), "formats": registry.FORMAT_NAMES,
-            "error": error, "saved": request.query_params.get("saved"),
+            "error": error, "saved": request.query_params.get("saved"), "running": is_running(instance, name),
             "values": values or {"url": _shown_url(actor, feed.url), "format": feed.format,
                                  "mapping": _yaml(feed.mapping) if feed.mapping else ""},
         }  # fmt: skip

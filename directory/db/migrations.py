@@ -37,6 +37,7 @@ PRIVATE_MIGRATIONS: list[Migration] = [
     sync_schema.create_feed_pages,
     sync_schema.allow_placeholder_reviews,
     private_schema.create_run_problems,
+    private_schema.create_record_problems,
 ]
 
 

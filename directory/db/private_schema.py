@@ -186,7 +186,7 @@ def create_push_tables(db: sqlite_utils.Database) -> None:
 
 
 def create_run_problems(db: sqlite_utils.Database) -> None:
-    """Version 7: every problem a sync or import run met, for the publisher's page and CSV.
+    """Version 8: every problem a sync or import run met, for the publisher's page and CSV.
 
     Keyed by the run's id in directory.db `sync_runs`; `feed` is the run's name there
     (a feed's, or `import:NAME`). Capped per run (see directory/sync/report.py).
@@ -206,3 +206,19 @@ def create_run_problems(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX idx_run_problems_feed ON run_problems (feed, run_id)")
+
+
+def create_record_problems(db: sqlite_utils.Database) -> None:
+    """Version 9: what a feed record's last landing repaired or dropped, kept with the record.
+
+    A record a later run finds unchanged is not cleaned again, yet its problems still stand
+    (the feed still lacks that phone number): each run reports them from here (sync/remembered.py).
+    """
+    db.execute(
+        """CREATE TABLE record_problems (
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            problems TEXT NOT NULL,
+            PRIMARY KEY (source, source_id)
+        )"""
+    )

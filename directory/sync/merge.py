@@ -15,7 +15,7 @@ from directory.store import Source
 from directory.store.overrides import apply_overrides
 from directory.store.records import content_hash, save_records
 from directory.store.review import open_review
-from directory.sync import placeholders
+from directory.sync import placeholders, remembered
 from directory.sync.duplicates import find_duplicates
 from directory.sync.duplicates.index import refresh as refresh_contact_keys
 from directory.sync.duplicates.neighbours import neighbours_of
@@ -33,6 +33,7 @@ class Landed:
     source_id: str | None  # the id it is known by (seen_as, or one derived for a record without)
     ok: bool  # stored, unchanged or linked; False when quarantined
     digest: str  # the content hash of the raw record
+    unchanged: bool = False  # found as stored: not cleaned again (its problems are recalled: remembered.py)
 
 
 @dataclass
@@ -98,16 +99,24 @@ def land_records(
     start = 0
     seen: set[str] = set()
     ahead = prepared if prepared is not None and len(prepared) == len(raws) else [None] * len(raws)
-    for index, raw in enumerate(raws):  # a source id twice in one page: the second waits for the first
-        seen_as = raw_source_id(raw)
-        if seen_as in seen:
-            landed += _land_distinct(
-                db, private, raws[start:index], source, ctx, report, check_duplicates, overridden, ahead[start:index]
-            )
-            start, seen = index, set()
-        if seen_as:
-            seen.add(seen_as)
-    landed += _land_distinct(db, private, raws[start:], source, ctx, report, check_duplicates, overridden, ahead[start:])
+    captured = report.problems.capture = []  # this page's problems, to keep with their records
+    try:
+        for index, raw in enumerate(raws):  # a source id twice in one page: the second waits for the first
+            seen_as = raw_source_id(raw)
+            if seen_as in seen:
+                landed += _land_distinct(
+                    db, private, raws[start:index], source, ctx, report, check_duplicates, overridden,
+                    ahead[start:index],
+                )
+                start, seen = index, set()
+            if seen_as:
+                seen.add(seen_as)
+        landed += _land_distinct(
+            db, private, raws[start:], source, ctx, report, check_duplicates, overridden, ahead[start:]
+        )
+    finally:
+        report.problems.capture = None
+    report.problems.extend(remembered.remember(private, source.name, landed, captured))
     return landed
 
 
@@ -181,7 +190,7 @@ def _land_distinct(db, private, raws, source, ctx, report, check_duplicates, ove
         if known and known.content_hash == digest and known.deleted_at is None:
             touched.append(seen_as)
             report.unchanged += 1
-            results.append(Landed(seen_as, seen_as, True, digest))
+            results.append(Landed(seen_as, seen_as, True, digest, unchanged=True))
             continue
         try:
             if ahead is not None and ahead.normalised is not None:

@@ -56,9 +56,12 @@ class ProblemLog:
 
     counts: Counter = field(default_factory=Counter)
     all: list[Problem] = field(default_factory=list)  # the rows kept, in the order they came
+    capture: list[Problem] | None = None  # while set, every problem added is also put here (merge.land_records)
 
     def add(self, problem: Problem) -> None:
         self.counts[problem.kind] += 1
+        if self.capture is not None:
+            self.capture.append(problem)
         if self.counts[problem.kind] <= ROWS_KEPT_PER_KIND:
             self.all.append(problem)
 

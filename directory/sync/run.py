@@ -23,6 +23,7 @@ import sqlite_utils
 from directory.instance import Instance
 from directory.store import Source, tombstone
 from directory.store.overrides import overridden_ids
+from directory.sync import remembered
 from directory.sync.chunks import ChunkSize
 from directory.sync.errors import SyncError
 from directory.sync.feeds import Feed, get_feed
@@ -160,6 +161,7 @@ def _run(
             # gave them: record by record, every one would be found unchanged.
             report.fetched += len(parsed.recalled)
             report.unchanged += len(parsed.recalled)
+            report.problems.extend(remembered.recall(private, source.name, parsed.recalled))  # they still stand
             seen.update(parsed.recalled)
             landed.extend(parsed.recalled)  # and marked seen by the memo as it recognised them
         report.fetched += len(parsed.records)

@@ -145,11 +145,31 @@ def test_a_messy_json_feed_lands_every_service_and_reports_what_it_repaired(empt
 def test_a_second_run_of_the_same_messy_feed_changes_nothing(empty_instance, server):
     server.route("/services", json_body(page(messy_services())))
     register(empty_instance, server.url + "/services")
-    sync_feed(empty_instance, FEED)
+    first = sync_feed(empty_instance, FEED)
     before = snapshot(empty_instance)
     again = sync_feed(empty_instance, FEED)
     assert (again.created, again.updated, again.quarantined, again.unchanged) == (0, 0, 0, 3)
     assert snapshot(empty_instance) == before
+    # Nothing was cleaned again, yet the feed still lacks what it lacked: the report says so again.
+    kinds = ("repaired", "dropped_children")
+    assert [again.problems.counts[k] for k in kinds] == [first.problems.counts[k] for k in kinds]
+    assert again.problems.counts["dropped_children"] == 2 and again.result == "ok_with_problems"
+    assert sorted((p.record, p.what) for p in again.problems.all if p.kind in kinds) == sorted(
+        (p.record, p.what) for p in first.problems.all if p.kind in kinds
+    )
+
+
+def test_a_record_fixed_upstream_no_longer_carries_its_old_problems(empty_instance, server):
+    records = messy_services()
+    server.route("/services", json_body(page(records)))
+    register(empty_instance, server.url + "/services")
+    sync_feed(empty_instance, FEED)
+    records[0]["phones"] = [p for p in records[0]["phones"] if p.get("number")]  # the publisher fixed it
+    server.route("/services", json_body(page(records)))
+    sync_feed(empty_instance, FEED)
+    third = sync_feed(empty_instance, FEED)  # svc-1 unchanged now: what is recalled is its new state
+    assert third.unchanged == 3
+    assert "phones.number" not in {p.field for p in third.problems.all if p.kind == "dropped_children"}
 
 
 def test_a_changed_service_under_a_placeholder_is_still_counted_and_no_second_placeholder_made(

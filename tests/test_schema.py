@@ -84,3 +84,25 @@ def test_private_tables_live_only_in_private_db(tmp_path):
     for table in public.table_names():
         columns = {c.name for c in public[table].columns}
         assert not columns & {"password_hash", "token_hash", "p256dh", "auth", "credentials"}, table
+
+
+def test_private_db_opens_while_another_connection_removes_its_wal(tmp_path, monkeypatch):
+    """SQLite deletes `-wal` when the last connection elsewhere closes: that may happen mid-open."""
+    import os
+
+    from directory.db import connection
+
+    path = tmp_path / "private.db"
+    open_private(path).close()
+    real_stat = os.stat
+
+    def stat_after_removal(name, *args, **kwargs):
+        if str(name).endswith("-wal"):
+            raise FileNotFoundError(2, "No such file or directory", str(name))  # gone since it was listed
+        return real_stat(name, *args, **kwargs)
+
+    monkeypatch.setattr(connection.os.path, "exists", lambda name: True)  # it was there a moment ago
+    monkeypatch.setattr(connection.os, "stat", stat_after_removal)
+    private = open_private(path)
+    assert "users" in private.table_names()
+    private.close()

@@ -182,8 +182,12 @@ def open_private(path: Path | str) -> sqlite_utils.Database:
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     for name in (str(path), f"{path}-wal", f"{path}-shm"):
-        if os.path.exists(name) and os.stat(name).st_mode & 0o077:
-            with contextlib.suppress(PermissionError):  # another user's file: leave it to its owner
+        try:
+            mode = os.stat(name).st_mode
+        except FileNotFoundError:  # none yet, or the last connection elsewhere just removed its -wal
+            continue
+        if mode & 0o077:
+            with contextlib.suppress(PermissionError, FileNotFoundError):  # another user's, or gone meanwhile
                 os.chmod(name, 0o600)  # one made by an older version
     db = connect(path)
     migrations.migrate(db, migrations.PRIVATE_MIGRATIONS)

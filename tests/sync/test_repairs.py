@@ -7,8 +7,6 @@ and a location whose organization was never exported, children without ids.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from contextlib import closing
@@ -21,6 +19,7 @@ from directory.store.review import open_items
 from directory.sync.feeds import Feed, add_feed
 from directory.sync.run import sync_feed
 from tests.conftest import HSDS_DIR
+from tests.staff.test_bulk import as_csv
 from tests.staff.workflow_helpers import close_all, figure, sign_in
 from tests.sync.feed_server import FeedServer, json_body, raw
 from tests.sync.fixtures.formats import EXAMPLES, HSDS_11, schema_errors
@@ -223,14 +222,6 @@ def test_a_child_without_an_id_changed_in_place_keeps_its_id(empty_instance, ser
         assert db.execute("SELECT count(*) FROM schedules").fetchone()[0] == 1  # updated, not replaced
 
 
-def _csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
-
-
 def messy_package() -> dict[str, bytes]:
     """An HSDS 3.0 datapackage whose organization list was cut short."""
     tables = {
@@ -249,7 +240,7 @@ def messy_package() -> dict[str, bytes]:
         "phones": [{"id": "p-1", "service_id": "s-2", "number": ""}, {"id": "p-2", "service_id": "s-2",
                     "number": "01632 960111"}],
     }  # fmt: skip
-    files = {f"{name}.csv": _csv(rows) for name, rows in tables.items()}
+    files = {f"{name}.csv": as_csv(rows) for name, rows in tables.items()}
     files["datapackage.json"] = json.dumps(
         {"name": "messy", "resources": [{"name": n, "path": f"{n}.csv"} for n in tables]}
     ).encode()
